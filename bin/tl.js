@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // The `tl` command: the compiled CLI entry point (`npm run build` writes dist/).
-import('../dist/cli/main.js').then((m) => m.main(process.argv.slice(2)));
+import('../dist/src/cli/main.js').then((m) => m.main(process.argv.slice(2)));
