@@ -157,7 +157,9 @@ function formatMessaging(n: DevicePathNode): string {
       const port = (p: number): string => (p > 0 ? `:${p}` : '');
       const proto = v.getUint16(12, true);
       const protoText = proto === 6 ? 'TCP' : proto === 17 ? 'UDP' : String(proto);
-      const tail = d.length >= 27 ? `,${ipv4(d, 19)},${ipv4(d, 23)}` : '';
+      // IPv4_DEVICE_PATH (UEFI 2.10 §10.3.5.11): Local, Remote, LocalPort, RemotePort, Protocol,
+      // StaticIPAddress, GatewayIPAddress @15, SubnetMask @19 — 23 data bytes.
+      const tail = `,${ipv4(d, 15)},${ipv4(d, 19)}`;
       return `IPv4(${ipv4(d, 4)}${port(v.getUint16(10, true))},${protoText},${d[14] ? 'Static' : 'DHCP'},${ipv4(d, 0)}${port(v.getUint16(8, true))}${tail})`;
     }
     case 0x0a: {
