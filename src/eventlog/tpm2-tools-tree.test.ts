@@ -6,16 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseEventLog } from './parse.js';
 import { parseTpm2ToolsYaml, readBytes, tpm2ToolsFixtures } from './test-support/corpus.js';
-import { toTpm2ToolsTree, type Tree } from './tpm2-tools-tree.js';
-
-/** What the failsafe YAML schema would give for our value: every scalar a string, empty for null. */
-export function asFailsafe(t: Tree): unknown {
-  if (t === null) return '';
-  if (typeof t === 'number') return String(t);
-  if (typeof t === 'string') return t;
-  if (Array.isArray(t)) return t.map(asFailsafe);
-  return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, asFailsafe(v)]));
-}
+import { asFailsafe } from './test-support/tpm2-eventlog.js';
+import { toTpm2ToolsTree } from './tpm2-tools-tree.js';
 
 describe('tpm2_eventlog tree equals the tpm2-tools fixtures', () => {
   for (const f of tpm2ToolsFixtures()) {
