@@ -184,3 +184,23 @@ export function run(cmd: string, args: string[], cwd?: string): { status: number
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
   return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
+
+/** scripts/sign-file from linux-kbuild-<major.minor> (the kernel's own module signer), as a peer. */
+export function signFile(): string {
+  const abi = kernelPackage().replace(/^linux-image-/, '');
+  const mm = abi.match(/^(\d+\.\d+)/)![1]!;
+  const pkg = `linux-kbuild-${mm}`;
+  const dir = tree(pkg, pkg, [`./usr/lib/${pkg}/scripts/sign-file`]);
+  return join(dir, `usr/lib/${pkg}/scripts/sign-file`);
+}
+
+/** A throwaway RSA signing key and self-signed certificate made with openssl (PEM and DER paths). */
+export function opensslSigner(dir: string, cn: string, bits = 2048): { key: string; pem: string; der: string } {
+  const key = join(dir, `${cn.replace(/\W+/g, '_')}.key`);
+  const pem = join(dir, `${cn.replace(/\W+/g, '_')}.pem`);
+  const der = join(dir, `${cn.replace(/\W+/g, '_')}.der`);
+  sh('openssl', ['req', '-x509', '-newkey', `rsa:${bits}`, '-nodes', '-keyout', key, '-out', pem, '-days', '3650', '-subj', `/CN=${cn}`,
+    '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=digitalSignature', '-addext', 'extendedKeyUsage=codeSigning']);
+  sh('openssl', ['x509', '-in', pem, '-outform', 'der', '-out', der]);
+  return { key, pem, der };
+}
