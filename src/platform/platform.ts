@@ -1,0 +1,71 @@
+/**
+ * The platform: every domain service and the controller that drives them, built from the
+ * injected store, clock, timing and hooks. The API layer talks only to this object.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/log.js';
+import { KIND } from './model/keys.js';
+import { reconcileAgentPool } from './reconcile/agent-pool.js';
+import { reconcileCluster } from './reconcile/cluster.js';
+import { Controller } from './reconcile/controller.js';
+import { reconcileResourceGroup } from './reconcile/resource-group.js';
+import { AgentPoolService } from './services/agent-pools.js';
+import { ClusterService } from './services/clusters.js';
+import { ComputeService } from './services/compute.js';
+import { randomIds, type Hooks, type Ids, type PlatformContext } from './services/context.js';
+import { IdentityService } from './services/identity.js';
+import { OperationService } from './services/operations.js';
+import { RegistrationService } from './services/registrations.js';
+import { ResourceGroupService } from './services/resource-groups.js';
+import type { Store } from './store/store.js';
+import type { Timing } from './timing.js';
+
+export const DEFAULT_LOCATIONS = ['eastus', 'eastus2', 'westus2', 'westus3', 'centralus', 'northeurope', 'westeurope', 'uksouth', 'brazilsouth', 'italynorth', 'japaneast', 'australiaeast'];
+
+export interface PlatformOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly timing: Timing;
+  readonly log: Logger;
+  readonly ids?: Ids;
+  readonly hooks?: Hooks;
+  readonly locations?: readonly string[];
+}
+
+export class Platform {
+  readonly ctx: PlatformContext;
+  readonly controller: Controller;
+  readonly identity: IdentityService;
+  readonly registrations: RegistrationService;
+  readonly resourceGroups: ResourceGroupService;
+  readonly clusters: ClusterService;
+  readonly agentPools: AgentPoolService;
+  readonly compute: ComputeService;
+  readonly operations: OperationService;
+
+  constructor(o: PlatformOptions) {
+    this.controller = new Controller(o.store, o.clock, o.log);
+    this.ctx = { store: o.store, clock: o.clock, timing: o.timing, log: o.log, ids: o.ids ?? randomIds, queue: this.controller, hooks: o.hooks ?? {}, locations: o.locations ?? DEFAULT_LOCATIONS };
+    this.identity = new IdentityService(this.ctx);
+    this.registrations = new RegistrationService(this.ctx);
+    this.resourceGroups = new ResourceGroupService(this.ctx);
+    this.clusters = new ClusterService(this.ctx);
+    this.agentPools = new AgentPoolService(this.ctx);
+    this.compute = new ComputeService(this.ctx);
+    this.operations = new OperationService(this.ctx);
+    this.controller.register(KIND.feature, (k) => this.registrations.reconcileFeature(k));
+    this.controller.register(KIND.provider, (k) => this.registrations.reconcileProvider(k));
+    this.controller.register(KIND.agentPool, (k) => reconcileAgentPool(this.ctx, k));
+    this.controller.register(KIND.cluster, (k) => reconcileCluster(this.ctx, k));
+    this.controller.register(KIND.resourceGroup, (k) => reconcileResourceGroup(this.ctx, k));
+  }
+
+  /** Start the controller: resumes every operation that was in flight when the store was last closed. */
+  async start(): Promise<void> {
+    await this.controller.start();
+  }
+
+  stop(): void {
+    this.controller.stop();
+  }
+}
