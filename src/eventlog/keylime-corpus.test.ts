@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEventLog } from './parse.js';
 import { pcrValuesToHex, replay } from './replay.js';
 import { KEYLIME, readBytes } from './test-support/corpus.js';
-import { asFailsafe, runTpm2Eventlog } from './test-support/tpm2-eventlog.js';
+import { asFailsafe, dropFinalNewline, runTpm2Eventlog } from './test-support/tpm2-eventlog.js';
 import { toTpm2ToolsTree } from './tpm2-tools-tree.js';
 
 const LOGS = ['binary_bios_measurements', 'binary_bios_measurements-secureboot', 'mb_log.bin'];
@@ -25,14 +25,6 @@ describe('keylime corpus vs Debian tpm2_eventlog 5.4', () => {
     });
   }
 });
-
-function dropFinalNewline(t: any): any {
-  if (Array.isArray(t)) return t.map(dropFinalNewline);
-  if (t && typeof t === 'object') {
-    return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, k === 'String' && typeof v === 'string' ? v.replace(/\n$/, '') : dropFinalNewline(v)]));
-  }
-  return t;
-}
 
 describe('keylime corpus PCRs vs Debian tpm2_eventlog 5.4', () => {
   for (const name of LOGS) {
