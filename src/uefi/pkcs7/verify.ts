@@ -27,12 +27,18 @@ import { signedAttribute, type SignerInfo } from './signed-data.js';
 
 const keyCache = new WeakMap<Certificate, KeyObject>();
 
-/** The certificate's public key, created once per Certificate object. */
-export function cachedKey(cert: Certificate): KeyObject {
+const unusable = new WeakSet<Certificate>();
+
+/** The certificate's public key, created once per Certificate object; undefined when node:crypto cannot load it. */
+export function cachedKey(cert: Certificate): KeyObject | undefined {
   let k = keyCache.get(cert);
-  if (!k) {
-    k = publicKeyOf(cert);
-    keyCache.set(cert, k);
+  if (!k && !unusable.has(cert)) {
+    try {
+      k = publicKeyOf(cert);
+      keyCache.set(cert, k);
+    } catch {
+      unusable.add(cert); // e.g. a mangled SubjectPublicKeyInfo: not a key we can verify with
+    }
   }
   return k;
 }
@@ -42,8 +48,12 @@ export function matchesSigner(si: SignerInfo, cert: Certificate): boolean {
   if (si.sid.kind === 'issuerAndSerialNumber') {
     return bytesEqual(cert.issuer.der, si.sid.issuer) && bytesEqual(stripZeros(cert.serialNumber), stripZeros(si.sid.serialNumber));
   }
-  const ski = subjectKeyIdentifier(cert);
-  return ski !== undefined && bytesEqual(ski, si.sid.keyId);
+  try {
+    const ski = subjectKeyIdentifier(cert);
+    return ski !== undefined && bytesEqual(ski, si.sid.keyId);
+  } catch {
+    return false; // malformed SKI extension: it names no one
+  }
 }
 
 function stripZeros(b: Uint8Array): Uint8Array {
@@ -62,6 +72,7 @@ export function verifySignerInfo(si: SignerInfo, signer: Certificate, data: Uint
   const hash = digestName(si.digestAlgorithm.oid);
   if (!hash) return { ok: false, reason: `unsupported digest algorithm ${si.digestAlgorithm.oid}` };
   const key = cachedKey(signer);
+  if (!key) return { ok: false, reason: 'the signing certificate has an unusable public key' };
   if (si.signedAttrs) {
     const ctT = signedAttribute(si, OID_PKCS7.contentType);
     const mdT = signedAttribute(si, OID_PKCS7.messageDigest);

@@ -24,12 +24,20 @@ export interface TrustPath<A> {
 const MAX_DEPTH = 8;
 
 function canIssue(c: Certificate): boolean {
-  const bc = basicConstraints(c);
+  let bc;
+  try {
+    bc = basicConstraints(c);
+  } catch {
+    return false; // a malformed basicConstraints extension does not make a CA
+  }
   return bc ? bc.ca : c.version === 1;
 }
 
-const issuedBy = (child: Certificate, issuer: Certificate): boolean =>
-  bytesEqual(child.issuer.der, issuer.subject.der) && canIssue(issuer) && verifyCertificateSignature(child, cachedKey(issuer));
+function issuedBy(child: Certificate, issuer: Certificate): boolean {
+  if (!bytesEqual(child.issuer.der, issuer.subject.der) || !canIssue(issuer)) return false;
+  const key = cachedKey(issuer);
+  return key !== undefined && verifyCertificateSignature(child, key);
+}
 
 /** Build a path from `signer` through `bag` to one of `anchors` (each with its certificate). */
 export function findTrustPath<A extends { readonly cert: Certificate }>(
