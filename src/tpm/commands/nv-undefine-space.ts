@@ -1,0 +1,9 @@
+/** TPM2_NV_UndefineSpace (TPM 2.0 Part 3 §31.4): Remove an NV index. */
+import { TPM_CC } from '../types/constants.js';
+import { defineCommand } from './define.js';
+
+export const TPM2_NV_UndefineSpace = defineCommand({
+  code: TPM_CC.NV_UndefineSpace,
+  name: 'TPM2_NV_UndefineSpace',
+  handles: [{ name: 'authHandle', auth: 'USER' }, { name: 'nvIndex' }],
+});
