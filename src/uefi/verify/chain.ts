@@ -22,6 +22,8 @@ export interface TrustPath<A> {
 }
 
 const MAX_DEPTH = 8;
+/** Certificates considered from one signature's bag (real ones hold 1–3). */
+const MAX_BAG = 64;
 
 function canIssue(c: Certificate): boolean {
   let bc;
@@ -46,11 +48,16 @@ export function findTrustPath<A extends { readonly cert: Certificate }>(
   anchors: readonly A[],
 ): TrustPath<A> | undefined {
   if (anchors.length === 0) return undefined;
+  // Each certificate is expanded at most once: whether it reaches an anchor does not depend on
+  // the path that led to it, so a hostile bag of mutually-signed certificates costs O(n²)
+  // signature checks, not an exponential walk.
+  const expanded = new Set<Certificate>();
   const walk = (cur: Certificate, chain: Certificate[]): TrustPath<A> | undefined => {
     for (const a of anchors) if (bytesEqual(a.cert.der, cur.der)) return { anchor: a, chain };
     for (const a of anchors) if (issuedBy(cur, a.cert)) return { anchor: a, chain };
-    if (chain.length >= MAX_DEPTH) return undefined;
-    for (const c of bag) {
+    if (chain.length >= MAX_DEPTH || expanded.has(cur)) return undefined;
+    expanded.add(cur);
+    for (const c of bag.slice(0, MAX_BAG)) {
       if (chain.includes(c) || !issuedBy(cur, c)) continue;
       const found = walk(c, [...chain, c]);
       if (found) return found;
