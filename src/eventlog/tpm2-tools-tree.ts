@@ -82,8 +82,15 @@ function eventTree(log: TcgEventLog, e: TcgEvent, version: 1 | 2, dpMode: 'text'
   t.Digests = e.digests.map((d) => ({ AlgorithmId: algName(d.algId), Digest: toHex(d.digest) }));
   t.EventSize = e.data.length;
   if (e.data.length > 0) {
-    const ev = eventData(e, version, dpMode);
-    if (ev !== undefined) t.Event = ev;
+    try {
+      const ev = eventData(e, version, dpMode);
+      if (ev !== undefined) t.Event = ev;
+    } catch (err) {
+      // tpm2_eventlog stops at such an event; we show why and keep the bytes, so one bad event
+      // does not hide the rest of the log.
+      if (!(err instanceof WireError) && !(err instanceof RangeError)) throw err;
+      t.Event = { DecodeError: err.message, Raw: toHex(e.data.subarray(0, EVENT_BUF_MAX_BYTES)) };
+    }
   }
   return t;
 }
