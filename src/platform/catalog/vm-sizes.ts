@@ -34,6 +34,7 @@ export interface VmSize {
 type Row = [string, string, number, number, Architecture, string, string | null, number, number, number, boolean, boolean];
 
 const ROWS: readonly Row[] = [
+  ['Standard_DS1_v2', 'DSv2', 1, 3.5, 'x64', 'V1,V2', null, 43, 7, 0, true, false],
   ['Standard_DS2_v2', 'DSv2', 2, 7, 'x64', 'V1,V2', null, 86, 14, 0, true, false],
   ['Standard_DS3_v2', 'DSv2', 4, 14, 'x64', 'V1,V2', null, 172, 28, 0, true, false],
   ['Standard_D2_v2', 'Dv2', 2, 7, 'x64', 'V1', null, 0, 100, 0, false, false],
