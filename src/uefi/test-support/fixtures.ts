@@ -9,9 +9,14 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const REPO = resolve(import.meta.dirname, '../../..');
+/** The checkout root: the nearest parent with package.json (this file also runs compiled from dist/ for the bench). */
+export const REPO = ((): string => {
+  let d = import.meta.dirname;
+  while (!existsSync(join(d, 'package.json')) && dirname(d) !== d) d = dirname(d);
+  return d;
+})();
 export const CACHE = join(REPO, '.cache');
 export const DEBS = join(CACHE, 'debs');
 export const TREES = join(CACHE, 'uefi');

@@ -42,8 +42,13 @@ export function firmwarePolicy(db: SignatureDatabase, dbx: SignatureDatabase): I
 
 export const certFingerprint = (c: Certificate): string => createHash('sha256').update(c.der).digest('hex');
 
+const authorities = new WeakMap<CertEntry, Authority>();
+
+/** The Authority naming a database certificate (computed once per entry: module checks run thousands of times). */
 export function certAuthority(e: CertEntry): Authority {
-  return { database: e.database, kind: 'certificate', subject: certName(e.cert), fingerprint: certFingerprint(e.cert), owner: e.owner };
+  let a = authorities.get(e);
+  if (!a) authorities.set(e, (a = { database: e.database, kind: 'certificate', subject: certName(e.cert), fingerprint: certFingerprint(e.cert), owner: e.owner }));
+  return a;
 }
 
 export function hashAuthority(e: HashEntry): Authority {
