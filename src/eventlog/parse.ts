@@ -35,17 +35,27 @@ export function parseEventLog(bytes: Uint8Array): TcgEventLog {
   const events: TcgEvent[] = [first];
   if (specId) {
     const sizes = new Map<number, number>(specId.algorithms.map((a) => [a.algorithmId, a.digestSize]));
-    while (!r.atEnd) {
-      const i = events.length;
-      events.push(r.within(`[${i}]`, () => readEvent2(r, i, sizes)));
+    // Hot loop: no per-event closure or path string; the record index is added to errors instead.
+    try {
+      while (!r.atEnd) events.push(readEvent2(r, events.length, sizes));
+    } catch (e) {
+      throw atRecord(e, events.length);
     }
     return { format: 'crypto-agile', specId, events, banks: specId.algorithms.map((a) => a.algorithmId), bytes, warnings };
   }
-  while (!r.atEnd) {
-    const i = events.length;
-    events.push(r.within(`[${i}]`, () => readSha1Event(r, i)));
+  try {
+    while (!r.atEnd) events.push(readSha1Event(r, events.length));
+  } catch (e) {
+    throw atRecord(e, events.length);
   }
   return { format: 'sha1', events, banks: [TPM_ALG_SHA1], bytes, warnings };
+}
+
+/** Name the record a WireError happened in (`TCG event log[12]: truncated: … (at offset 812)`). */
+function atRecord(e: unknown, index: number): unknown {
+  if (!(e instanceof WireError)) return e;
+  const msg = e.message.replace(/^TCG event log: /, '');
+  return new WireError(msg.replace(/ \(at offset \d+\)$/, ''), e.offset, `TCG event log[${index}]`, { cause: e });
 }
 
 /**

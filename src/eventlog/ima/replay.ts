@@ -12,7 +12,7 @@ import { hash as oneShotHash } from 'node:crypto';
 import { bytesEqual, concat } from '../../core/bytes.js';
 import { hashById, hashByName, TPM_ALG_SHA1 } from '../../core/hash.js';
 import type { ImaEntry } from './log.js';
-import { templateHash } from './template.js';
+import { templateHashInput } from './template.js';
 
 export interface ImaReplay {
   /** PCR values by bank (TPM_ALG_ID) then PCR index (10 normally). */
@@ -28,21 +28,21 @@ export function replayIma(entries: readonly ImaEntry[], banks: readonly number[]
   const pcrs = new Map<number, Map<number, Uint8Array>>();
   const mismatches: number[] = [];
   const violations: number[] = [];
-  for (const e of entries) {
-    const violation = isZero(e.templateHash);
-    if (violation) violations.push(e.index);
-    else if (!bytesEqual(templateHash('sha1', e.templateName, e.fields), e.templateHash)) mismatches.push(e.index);
-  }
+  // The hashed template bytes, built once per entry and hashed with each bank's algorithm.
+  const inputs = entries.map((e) => templateHashInput(e.templateName, e.fields));
+  entries.forEach((e, i) => {
+    if (isZero(e.templateHash)) violations.push(e.index);
+    else if (!bytesEqual(oneShotHash('sha1', inputs[i]!, 'buffer'), e.templateHash)) mismatches.push(e.index);
+  });
   for (const algId of banks) {
     const alg = hashById(algId);
     if (!alg?.nodeName) throw new RangeError(`unsupported bank 0x${algId.toString(16)}`);
     const bank = new Map<number, Uint8Array>();
     const scratch = Buffer.allocUnsafe(alg.digestSize * 2);
-    for (const e of entries) {
-      const violation = isZero(e.templateHash);
-      const d = violation
-        ? new Uint8Array(alg.digestSize).fill(0xff)
-        : algId === TPM_ALG_SHA1 ? e.templateHash : templateHash(alg.nodeName, e.templateName, e.fields);
+    const ff = new Uint8Array(alg.digestSize).fill(0xff);
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const d = isZero(e.templateHash) ? ff : algId === TPM_ALG_SHA1 ? e.templateHash : oneShotHash(alg.nodeName, inputs[i]!, 'buffer');
       scratch.set(bank.get(e.pcr) ?? new Uint8Array(alg.digestSize), 0);
       scratch.set(d, alg.digestSize);
       bank.set(e.pcr, oneShotHash(alg.nodeName, scratch, 'buffer'));

@@ -93,16 +93,19 @@ export function parseTemplateData(templateName: string, data: Uint8Array, base =
   return fields;
 }
 
-/** The template hash of an entry in a bank (node:crypto algorithm name). */
-export function templateHash(nodeAlg: string, templateName: string, fields: readonly ImaField[]): Uint8Array {
+/** The bytes a template hash covers (see the module comment); hash them once per bank. */
+export function templateHashInput(templateName: string, fields: readonly ImaField[]): Uint8Array {
   if (templateName === 'ima') {
     const d = fields[0]?.data ?? new Uint8Array(0);
-    const name = new Uint8Array(IMA_EVENT_NAME_LEN_MAX + 1);
-    name.set((fields[1]?.data ?? new Uint8Array(0)).subarray(0, IMA_EVENT_NAME_LEN_MAX + 1));
-    const buf = new Uint8Array(d.length + name.length);
+    const buf = new Uint8Array(d.length + IMA_EVENT_NAME_LEN_MAX + 1);
     buf.set(d);
-    buf.set(name, d.length);
-    return oneShotHash(nodeAlg, buf, 'buffer');
+    buf.set((fields[1]?.data ?? new Uint8Array(0)).subarray(0, IMA_EVENT_NAME_LEN_MAX + 1), d.length);
+    return buf;
   }
-  return oneShotHash(nodeAlg, encodeTemplateData(fields), 'buffer');
+  return encodeTemplateData(fields);
+}
+
+/** The template hash of an entry in a bank (node:crypto algorithm name). */
+export function templateHash(nodeAlg: string, templateName: string, fields: readonly ImaField[]): Uint8Array {
+  return oneShotHash(nodeAlg, templateHashInput(templateName, fields), 'buffer');
 }
