@@ -13,7 +13,7 @@
  */
 import { ByteWriter, utf8 } from '../../core/bytes.js';
 import { encodeSignatureLists, type SignatureListInput } from '../../core/efi/index.js';
-import { IMAGE_FILE_MACHINE, IMAGE_SUBSYSTEM, PE32PLUS_MAGIC } from '../pe/pe-file.js';
+import { IMAGE_FILE_MACHINE, IMAGE_SUBSYSTEM, PE32_MAGIC, PE32PLUS_MAGIC } from '../pe/pe-file.js';
 import { formatSbatCsv, type SbatEntry, type SbatLevel, encodeSbatLevel } from '../shim/sbat.js';
 
 export const IMAGE_SCN = {
@@ -39,6 +39,8 @@ export interface PeImageInput {
   readonly timeDateStamp?: number;
   /** Bytes appended after the last section (hashed as trailing data, like a symbol table). */
   readonly trailing?: Uint8Array;
+  /** Build PE32 (IA-32, 224-byte optional header with BaseOfData) instead of PE32+. */
+  readonly pe32?: boolean;
 }
 
 const FILE_ALIGN = 0x200;
@@ -53,7 +55,8 @@ export function buildPeImage(input: PeImageInput): Uint8Array {
   const sections = input.sections.length ? input.sections : [{ name: '.text', data: EFI_SUCCESS_CODE }];
   if (sections.length > 96) throw new RangeError('at most 96 sections');
   const n = sections.length;
-  const optSize = 240;
+  const pe32 = input.pe32 === true;
+  const optSize = pe32 ? 224 : 240;
   const headersEnd = 0x40 + 24 + optSize + 40 * n;
   const sizeOfHeaders = alignUp(headersEnd, FILE_ALIGN);
 
@@ -94,31 +97,33 @@ export function buildPeImage(input: PeImageInput): Uint8Array {
   w.u16le(0x5a4d).zeros(0x3c - 2).u32le(0x40);
   // PE signature and COFF file header (PE Format §3.3).
   w.u32le(0x00004550)
-    .u16le(input.machine ?? IMAGE_FILE_MACHINE.AMD64)
+    .u16le(input.machine ?? (pe32 ? IMAGE_FILE_MACHINE.I386 : IMAGE_FILE_MACHINE.AMD64))
     .u16le(n)
     .u32le(input.timeDateStamp ?? 0)
     .u32le(symtab)
     .u32le(0)
     .u16le(optSize)
-    .u16le(0x0206); // EXECUTABLE_IMAGE | LINE_NUMS_STRIPPED | DEBUG_STRIPPED
-  // PE32+ optional header (§3.4).
-  w.u16le(PE32PLUS_MAGIC).u8(2).u8(0)
+    .u16le(pe32 ? 0x0306 : 0x0206); // EXECUTABLE_IMAGE | LINE_NUMS_STRIPPED | DEBUG_STRIPPED (| 32BIT_MACHINE)
+  // PE32+ / PE32 optional header (§3.4): PE32 adds BaseOfData and has 32-bit ImageBase and stack/heap sizes.
+  w.u16le(pe32 ? PE32_MAGIC : PE32PLUS_MAGIC).u8(2).u8(0)
     .u32le(sum((s) => (chars(s) & IMAGE_SCN.CNT_CODE) !== 0))
     .u32le(sum((s) => (chars(s) & IMAGE_SCN.CNT_CODE) === 0))
     .u32le(0)
     .u32le(entry)
-    .u32le(text >= 0 ? layout[text]!.va : 0)
-    .u64le(0n)
-    .u32le(SECT_ALIGN).u32le(FILE_ALIGN)
+    .u32le(text >= 0 ? layout[text]!.va : 0);
+  if (pe32) w.u32le(0).u32le(0); // BaseOfData, ImageBase
+  else w.u64le(0n);
+  w.u32le(SECT_ALIGN).u32le(FILE_ALIGN)
     .u16le(0).u16le(0).u16le(0).u16le(0).u16le(0).u16le(0)
     .u32le(0)
     .u32le(sizeOfImage)
     .u32le(sizeOfHeaders)
     .u32le(0) // CheckSum (the signer fills it in)
     .u16le(input.subsystem ?? IMAGE_SUBSYSTEM.EFI_APPLICATION)
-    .u16le(0)
-    .u64le(0n).u64le(0n).u64le(0n).u64le(0n)
-    .u32le(0)
+    .u16le(0);
+  if (pe32) w.u32le(0).u32le(0).u32le(0).u32le(0);
+  else w.u64le(0n).u64le(0n).u64le(0n).u64le(0n);
+  w.u32le(0)
     .u32le(16)
     .zeros(16 * 8);
   // Section table (§4).
