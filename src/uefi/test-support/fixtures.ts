@@ -34,14 +34,17 @@ function locked(name: string, script: string): void {
 
 /** The name of the current signed kernel package, resolved through the metapackage (never hard-coded). */
 export function kernelPackage(): string {
-  const out = sh('apt-cache', ['depends', 'linux-image-amd64']);
-  const m = out.match(/Depends:\s*(linux-image-[0-9][^\s]*-amd64)\b/);
+  const depends = (): RegExpMatchArray | null => {
+    const r = spawnSync('apt-cache', ['depends', 'linux-image-amd64'], { encoding: 'utf8' });
+    return (r.stdout ?? '').match(/Depends:\s*(linux-image-[0-9][^\s]*-amd64)\b/);
+  };
+  let m = depends();
   if (!m) {
-    sh('apt-get', ['update', '-qq']);
-    const again = sh('apt-cache', ['depends', 'linux-image-amd64']).match(/Depends:\s*(linux-image-[0-9][^\s]*-amd64)\b/);
-    if (!again) throw new Error('cannot resolve the kernel package from linux-image-amd64');
-    return again[1]!;
+    // A fresh machine has no package lists; one apt-get at a time (apt's own lock would fail a second).
+    locked('apt', 'apt-get update -qq');
+    m = depends();
   }
+  if (!m) throw new Error('cannot resolve the kernel package from linux-image-amd64');
   return m[1]!;
 }
 
@@ -52,7 +55,7 @@ export function deb(pkg: string): string {
   let f = find();
   if (!f) {
     // apt-get download needs package lists; refresh them once when the package is unknown.
-    locked(`dl-${pkg}`, `cd "${DEBS}"; ls ${pkg}_*.deb >/dev/null 2>&1 || apt-get download -qq ${pkg} || (apt-get update -qq && apt-get download -qq ${pkg})`);
+    locked('apt', `cd "${DEBS}"; ls ${pkg}_*.deb >/dev/null 2>&1 || apt-get download -qq ${pkg} || (apt-get update -qq && apt-get download -qq ${pkg})`);
     f = find();
     if (!f) throw new Error(`apt-get download ${pkg} produced no file`);
   }
