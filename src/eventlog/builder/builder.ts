@@ -43,6 +43,7 @@ export class EventLogBuilder {
   private readonly w = new ByteWriter(16 * 1024);
   private readonly pcrState = new Map<number, Map<number, Uint8Array>>();
   private readonly scratch = new Map<number, Buffer>();
+  /** Locality PCR 0 started from: 0, 3 (StartupLocality) or 4 (H-CRTM). */
   private startup = 0;
   private pcr0Extended = false;
   private count = 0;
@@ -91,6 +92,8 @@ export class EventLogBuilder {
     writeEvent2(this.w, pcrIndex, eventType, ds, data);
     this.count++;
     if (eventType !== T.EV_NO_ACTION) {
+      // H-CRTM (TPM 2.0 Part 1 §34.3): PCR 0 was reset to …04 at locality 4 before this digest.
+      if (eventType === T.EV_EFI_HCRTM_EVENT && pcrIndex === 0 && !this.pcr0Extended) this.startup = 4;
       if (pcrIndex === 0) this.pcr0Extended = true;
       for (const d of ds) this.extend(d.algId, pcrIndex, d.digest);
     }

@@ -64,6 +64,8 @@ function decode(e: TcgEvent): DecodedEvent {
       if (d.length === 16) return { kind: 'firmwareBlob', blob: parseFirmwareBlob(d, at) };
       return { kind: 'text', text: decodeEventText(d) };
     case T.EV_S_CRTM_CONTENTS:
+      // UEFI_PLATFORM_FIRMWARE_BLOB, or text such as Intel Boot Guard's "Boot Guard Measured S-CRTM".
+      return d.length === 16 ? { kind: 'firmwareBlob', blob: parseFirmwareBlob(d, at) } : { kind: 'text', text: decodeEventText(d) };
     case T.EV_EFI_PLATFORM_FIRMWARE_BLOB:
       return { kind: 'firmwareBlob', blob: parseFirmwareBlob(d, at) };
     case T.EV_EFI_PLATFORM_FIRMWARE_BLOB2:
