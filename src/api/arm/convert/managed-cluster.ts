@@ -48,7 +48,7 @@ export function clusterSpecFromWire(body: Json, f: AksWireFeatures): ManagedClus
     ...(kubernetesVersion ? { kubernetesVersion } : {}),
     ...(props.str('dnsPrefix') ? { dnsPrefix: props.str('dnsPrefix')! } : {}),
     ...(props.str('nodeResourceGroup') ? { nodeResourceGroup: props.str('nodeResourceGroup')! } : {}),
-    ...(sku ? { sku: { ...(sku.str('name') ? { name: sku.str('name')! } : {}), ...(sku.str('tier') ? { tier: sku.enumOf('tier', ['Free', 'Standard', 'Premium'])! } : {}) } } : {}),
+    ...(sku ? { sku: { ...skuName(sku), ...(sku.str('tier') ? { tier: sku.enumOf('tier', ['Free', 'Standard', 'Premium'])! } : {}) } } : {}),
     ...(profiles ? { agentPoolProfiles: profiles } : {}),
     extra: withoutSecrets(props.rest(MODELLED_PROPS)),
     extraTop: top.rest(MODELLED_TOP),
@@ -56,10 +56,50 @@ export function clusterSpecFromWire(body: Json, f: AksWireFeatures): ManagedClus
   return spec;
 }
 
+/** ManagedClusterSKU.name: `Base` (the 2024-09-01 enum), `Automatic` in later versions; older versions called it `Basic`. */
+function skuName(sku: Body): { name?: string } {
+  const name = sku.enumOf('name', ['Base', 'Automatic', 'Basic']);
+  return name === undefined ? {} : { name: name === 'Basic' ? 'Base' : name };
+}
+
 /** A deterministic GUID derived from the cluster (for identities the platform reports but does not model). */
 function guidFrom(...parts: string[]): string {
   const h = createHash('sha256').update(parts.join('/')).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** ManagedClusterIdentity: principalId/tenantId for SystemAssigned; principalId/clientId of each user-assigned identity (read-only). */
+function withIdentityIds(identity: Record<string, unknown>, c: ManagedCluster): Record<string, unknown> {
+  if (identity.type === 'SystemAssigned') return { ...identity, principalId: c.identityPrincipalId, tenantId: c.tenantId };
+  const uai = identity.userAssignedIdentities;
+  if (!uai || typeof uai !== 'object') return identity;
+  const filled = Object.fromEntries(Object.entries(uai as Record<string, Record<string, unknown> | null>).map(([id, v]) => [id, { principalId: guidFrom(id, 'principal'), clientId: guidFrom(id, 'client'), ...(v ?? {}) }]));
+  return { ...identity, userAssignedIdentities: filled };
+}
+
+/** The default outbound load balancer profile AKS reports (ManagedClusterLoadBalancerProfile defaults). */
+function networkProfile(given: unknown): Record<string, unknown> {
+  const np = merge(
+    {
+      networkPlugin: 'azure',
+      networkPluginMode: 'overlay',
+      networkPolicy: 'none',
+      networkDataplane: 'azure',
+      podCidr: '10.244.0.0/16',
+      serviceCidr: '10.0.0.0/16',
+      dnsServiceIP: '10.0.0.10',
+      outboundType: 'loadBalancer',
+      loadBalancerSku: 'standard',
+      podCidrs: ['10.244.0.0/16'],
+      serviceCidrs: ['10.0.0.0/16'],
+      ipFamilies: ['IPv4'],
+    },
+    given,
+  );
+  if (np.outboundType === 'loadBalancer') {
+    np.loadBalancerProfile = merge({ managedOutboundIPs: { count: 1 }, allocatedOutboundPorts: 0, idleTimeoutInMinutes: 30, backendPoolType: 'NodeIPConfiguration' }, np.loadBalancerProfile);
+  }
+  return np;
 }
 
 function merge(defaults: Record<string, unknown>, given: unknown): Record<string, unknown> {
@@ -71,7 +111,7 @@ export function clusterToWire(c: ManagedCluster, pools: readonly AgentPool[], f:
   const extra = c.extra;
   const kubeletId = `/subscriptions/${c.subscriptionId}/resourcegroups/${c.nodeResourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${c.name}-agentpool`;
   const identity = c.extraTop.identity && typeof c.extraTop.identity === 'object' ? { ...(c.extraTop.identity as object) } : { type: 'SystemAssigned' };
-  const identityOut = (identity as { type?: string }).type === 'SystemAssigned' ? { ...identity, principalId: c.identityPrincipalId, tenantId: c.tenantId } : identity;
+  const identityOut = withIdentityIds(identity as Record<string, unknown>, c);
   return {
     ...c.extraTop,
     id,
@@ -100,23 +140,7 @@ export function clusterToWire(c: ManagedCluster, pools: readonly AgentPool[], f:
       nodeResourceGroup: c.nodeResourceGroup,
       enableRBAC: extra.enableRBAC ?? true,
       supportPlan: extra.supportPlan ?? 'KubernetesOfficial',
-      networkProfile: merge(
-        {
-          networkPlugin: 'azure',
-          networkPluginMode: 'overlay',
-          networkPolicy: 'none',
-          networkDataplane: 'azure',
-          podCidr: '10.244.0.0/16',
-          serviceCidr: '10.0.0.0/16',
-          dnsServiceIP: '10.0.0.10',
-          outboundType: 'loadBalancer',
-          loadBalancerSku: 'standard',
-          podCidrs: ['10.244.0.0/16'],
-          serviceCidrs: ['10.0.0.0/16'],
-          ipFamilies: ['IPv4'],
-        },
-        extra.networkProfile,
-      ),
+      networkProfile: networkProfile(extra.networkProfile),
       identityProfile: merge(
         { kubeletidentity: { resourceId: kubeletId, clientId: guidFrom(id, 'kubelet-client'), objectId: guidFrom(id, 'kubelet-object') } },
         extra.identityProfile,

@@ -1,0 +1,194 @@
+/**
+ * The ARM HTTP contract below the SDKs: authentication and subscription scope, api-version
+ * checks, 409 on concurrent operations, bad bodies (fast-check) that get 400 with the ARM
+ * envelope and change nothing, and the official 2024-09-01 examples round-tripping with the
+ * same shapes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AKS_EXAMPLES, AKS_SPEC, conformanceErrors, shapeOf } from '../support/conformance.js';
+import { armRequest, startServer, waitFor, type TestServer } from '../support/server.js';
+
+let s: TestServer;
+let SUB: string;
+const V = 'api-version=2024-09-01';
+const mc = (rg: string, name: string) => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+
+beforeAll(async () => {
+  s = await startServer();
+  SUB = s.profile.subscriptionId;
+  await armRequest(s, 'PUT', `/subscriptions/${SUB}/resourcegroups/rg1?api-version=2025-04-01`, { location: 'eastus' });
+  const c = await armRequest(s, 'PUT', `${mc('rg1', 'c1')}?${V}`, { location: 'eastus', properties: { agentPoolProfiles: [{ name: 'nodepool1', count: 1, mode: 'System' }] } });
+  expect(c.status).toBe(201);
+  await waitFor(async () => (await armRequest(s, 'GET', `${mc('rg1', 'c1')}?${V}`)).json.properties.provisioningState === 'Succeeded', 'cluster Succeeded');
+});
+
+afterAll(async () => {
+  await s?.stop();
+});
+
+describe('authentication and authorization', () => {
+  it('401 without a token, with a malformed one, and with a forged one', async () => {
+    const none = await armRequest(s, 'GET', `/subscriptions/${SUB}/resourcegroups?api-version=2025-04-01`, undefined, { token: null });
+    expect([none.status, none.json.error.code]).toEqual([401, 'AuthenticationFailed']);
+    expect(none.headers['www-authenticate']).toMatch(/^Bearer /);
+    const bad = await armRequest(s, 'GET', `/subscriptions/${SUB}/resourcegroups?api-version=2025-04-01`, undefined, { token: 'not.a.jwt' });
+    expect([bad.status, bad.json.error.code]).toEqual([401, 'InvalidAuthenticationToken']);
+    const [h, p] = s.profile.accessToken.split('.');
+    const forged = await armRequest(s, 'GET', `/subscriptions/${SUB}/resourcegroups?api-version=2025-04-01`, undefined, { token: `${h}.${p}.${'A'.repeat(86)}` });
+    expect(forged.status).toBe(401);
+  });
+
+  it('403 AuthorizationFailed for a subscription the principal is not scoped to', async () => {
+    const other = '11111111-2222-3333-4444-555555555555';
+    const r = await armRequest(s, 'GET', `/subscriptions/${other}/resourcegroups?api-version=2025-04-01`);
+    expect([r.status, r.json.error.code]).toEqual([403, 'AuthorizationFailed']);
+    expect(r.json.error.message).toMatch(new RegExp(`does not have authorization to perform action 'Microsoft.Resources/subscriptions/resourceGroups/read' over scope '/subscriptions/${other}/resourcegroups'`));
+  });
+
+  it('issues tokens from the client-credentials endpoint and refuses a wrong secret', async () => {
+    const form = (secret: string) => `grant_type=client_credentials&client_id=${s.profile.clientId}&client_secret=${encodeURIComponent(secret)}&scope=https%3A%2F%2Fmanagement.azure.com%2F.default`;
+    const ok = await armRequest(s, 'POST', `/${s.profile.tenantId}/oauth2/v2.0/token`, undefined, { token: null, rawBody: form(s.profile.clientSecret), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(ok.status).toBe(200);
+    expect(ok.json.token_type).toBe('Bearer');
+    expect((await armRequest(s, 'GET', `/subscriptions/${SUB}?api-version=2022-12-01`, undefined, { token: ok.json.access_token })).status).toBe(200);
+    const no = await armRequest(s, 'POST', `/${s.profile.tenantId}/oauth2/v2.0/token`, undefined, { token: null, rawBody: form('wrong'), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect([no.status, no.json.error]).toEqual([401, 'invalid_client']);
+  });
+});
+
+describe('api-version', () => {
+  it('is required, and must be one the provider offers (from 2023-11-02-preview)', async () => {
+    const missing = await armRequest(s, 'GET', mc('rg1', 'c1'));
+    expect([missing.status, missing.json.error.code]).toEqual([400, 'MissingApiVersionParameter']);
+    const old = await armRequest(s, 'GET', `${mc('rg1', 'c1')}?api-version=2023-10-02-preview`);
+    expect([old.status, old.json.error.code]).toEqual([400, 'NoRegisteredProviderFound']);
+    const preview = await armRequest(s, 'GET', `${mc('rg1', 'c1')}/agentPools/nodepool1?api-version=2023-11-02-preview`);
+    expect(preview.status).toBe(200);
+    expect(preview.json.properties.securityProfile).toEqual({ sshAccess: 'LocalUser', enableVTPM: false, enableSecureBoot: false });
+    const stableWithout = await armRequest(s, 'GET', `${mc('rg1', 'c1')}/agentPools/nodepool1?api-version=2024-05-01`);
+    expect(stableWithout.json.properties.securityProfile).toBeUndefined();
+  });
+});
+
+describe('concurrency', () => {
+  it('a second mutating operation on a busy pool gets 409 OperationNotAllowed; exactly one of two racing PUTs wins', async () => {
+    const path = `${mc('rg1', 'c1')}/agentPools/race?${V}`;
+    const [a, b] = await Promise.all([armRequest(s, 'PUT', path, { properties: { count: 2 } }), armRequest(s, 'PUT', path, { properties: { count: 3 } })]);
+    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect(loser.json.error.code).toBe('OperationNotAllowed');
+    expect((await armRequest(s, 'DELETE', path)).status).toBe(409);
+    await waitFor(async () => (await armRequest(s, 'GET', path)).json.properties.provisioningState === 'Succeeded', 'pool Succeeded');
+    const del = await armRequest(s, 'DELETE', path);
+    expect(del.status).toBe(202);
+    expect(del.headers.location).toMatch(/\/providers\/Microsoft\.ContainerService\/locations\/eastus\/operationresults\//);
+    await waitFor(async () => (await armRequest(s, 'GET', path)).status === 404, 'pool deleted');
+  });
+});
+
+describe('bad requests get 400 with the ARM envelope and change nothing (property)', () => {
+  const poolPath = () => `${mc('rg1', 'c1')}/agentPools/fuzz?${V}`;
+  const snapshot = async () => JSON.stringify((await armRequest(s, 'GET', `${mc('rg1', 'c1')}/agentPools?${V}`)).json.value.map((p: { name: string; properties: { eTag: string } }) => [p.name, p.properties.eTag]));
+
+  it('malformed JSON, wrong types and bad values', async () => {
+    const before = await snapshot();
+    const wrongTypes = fc.record({
+      count: fc.oneof(fc.string(), fc.double({ noInteger: true }), fc.boolean(), fc.constant([1])),
+      securityProfile: fc.oneof(fc.string(), fc.record({ enableVTPM: fc.oneof(fc.integer(), fc.string({ minLength: 1 }).filter((x) => x !== 'true' && x !== 'false')) })),
+      osType: fc.string().filter((x) => !['linux', 'windows'].includes(x.toLowerCase())),
+    });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string().filter((t) => {
+            try {
+              const v = JSON.parse(t);
+              return v === null || typeof v !== 'object' || Array.isArray(v);
+            } catch {
+              return true;
+            }
+          }).map((raw) => ({ raw })),
+          wrongTypes.chain((w) => fc.subarray(Object.keys(w), { minLength: 1 }).map((ks) => ({ raw: JSON.stringify({ properties: Object.fromEntries(ks.map((k) => [k, w[k as keyof typeof w]])) }) }))),
+        ),
+        async ({ raw }) => {
+          const r = await armRequest(s, 'PUT', poolPath(), undefined, { rawBody: raw });
+          expect(r.status).toBe(400);
+          expect(typeof r.json.error.code).toBe('string');
+          expect(typeof r.json.error.message).toBe('string');
+        },
+      ),
+      { numRuns: 150 },
+    );
+    expect(await snapshot()).toBe(before);
+  });
+
+  it('an oversized body', async () => {
+    const r = await armRequest(s, 'PUT', poolPath(), undefined, { rawBody: JSON.stringify({ properties: { count: 1, tags: { x: 'y'.repeat(5 * 1024 * 1024) } } }) });
+    expect([r.status, r.json.error.code]).toEqual([400, 'InvalidRequestContent']);
+    expect((await armRequest(s, 'GET', poolPath())).status).toBe(404);
+  });
+});
+
+describe('the official 2024-09-01 examples round-trip with the same shapes', () => {
+  const example = (f: string) => JSON.parse(readFileSync(join(AKS_EXAMPLES, f), 'utf8'));
+  // Values the platform cannot take as written: the examples' placeholder region, a Kubernetes
+  // version long retired ("1.9.6"), and a 1-vCPU System pool, which the spec itself forbids
+  // ("System agent pools VM SKU must have at least 2vCPUs and 4GB of memory").
+  const adapt = (body: any) => {
+    const b = JSON.parse(JSON.stringify(body).replaceAll('"location1"', '"eastus"'));
+    for (const p of b.properties?.agentPoolProfiles ?? []) if (p.mode === 'System') p.vmSize = 'Standard_DS2_v2';
+    return b;
+  };
+  const missing = (ours: unknown, theirs: unknown) => [...shapeOf(theirs)].filter((p) => !shapeOf(ours).has(p)).filter((p) => !/maxAgentPools|effectiveOutboundIPs|nodeImageVersion:|\.kubernetesVersion:/.test(p));
+
+  it('ManagedClustersCreate_Update → PUT 201 and GET with every member of the example response', async () => {
+    const ex = example('ManagedClustersCreate_Update.json');
+    await armRequest(s, 'PUT', `/subscriptions/${SUB}/resourcegroups/exrg?api-version=2025-04-01`, { location: 'eastus' });
+    const put = await armRequest(s, 'PUT', `${mc('exrg', 'clustername1')}?${V}`, adapt(ex.parameters.parameters));
+    expect(put.status).toBe(201);
+    expect(conformanceErrors(AKS_SPEC, 'ManagedCluster', put.json)).toEqual([]);
+    expect(missing(put.json, adapt(ex.responses['201'].body))).toEqual([]);
+    // Write-only secrets are never echoed.
+    expect(JSON.stringify(put.json)).not.toMatch(/replacePassword1234|"secret"/);
+    await waitFor(async () => (await armRequest(s, 'GET', `${mc('exrg', 'clustername1')}?${V}`)).json.properties.provisioningState === 'Succeeded', 'example cluster');
+    const got = await armRequest(s, 'GET', `${mc('exrg', 'clustername1')}?${V}`);
+    expect(conformanceErrors(AKS_SPEC, 'ManagedCluster', got.json)).toEqual([]);
+    expect(missing(got.json, adapt(ex.responses['200'].body))).toEqual([]);
+    // ManagedClustersGet.json describes a different cluster (customer-chosen outbound IPs), so it is
+    // compared without the members only that cluster's request would have set.
+    expect(missing(got.json, adapt(example('ManagedClustersGet.json').responses['200'].body)).filter((p) => !p.includes('loadBalancerProfile.outboundIPs'))).toEqual([]);
+  });
+
+  it('AgentPoolsCreate_Update, AgentPoolsGet, AgentPoolsList and the credential example', async () => {
+    const ex = example('AgentPoolsCreate_Update.json');
+    const path = `${mc('exrg', 'clustername1')}/agentPools/agentpool1?${V}`;
+    const put = await armRequest(s, 'PUT', path, ex.parameters.parameters);
+    expect(put.status).toBe(201);
+    expect(missing(put.json, ex.responses['201'].body)).toEqual([]);
+    await waitFor(async () => (await armRequest(s, 'GET', path)).json.properties.provisioningState === 'Succeeded', 'example pool');
+    const got = await armRequest(s, 'GET', path);
+    expect(conformanceErrors(AKS_SPEC, 'AgentPool', got.json)).toEqual([]);
+    expect(missing(got.json, ex.responses['200'].body)).toEqual([]);
+    expect(missing(got.json, example('AgentPoolsGet.json').responses['200'].body)).toEqual([]);
+    const list = await armRequest(s, 'GET', `${mc('exrg', 'clustername1')}/agentPools?${V}`);
+    expect(conformanceErrors(AKS_SPEC, 'AgentPoolListResult', list.json)).toEqual([]);
+    expect(missing(list.json, example('AgentPoolsList.json').responses['200'].body)).toEqual([]);
+    const creds = await armRequest(s, 'POST', `${mc('exrg', 'clustername1')}/listClusterUserCredential?${V}`);
+    expect(missing(creds.json, example('ManagedClustersListClusterUserCredentials.json').responses['200'].body)).toEqual([]);
+    const del = await armRequest(s, 'DELETE', path);
+    expect(del.status).toBe(202);
+    const ver = await armRequest(s, 'GET', `/subscriptions/${SUB}/providers/Microsoft.ContainerService/locations/eastus/kubernetesVersions?${V}`);
+    expect(conformanceErrors(AKS_SPEC, 'KubernetesVersionListResult', ver.json)).toEqual([]);
+    expect(missing(ver.json, example('KubernetesVersions_List.json').responses['200'].body)).toEqual([]);
+  });
+
+  it('the conformance check itself rejects a wrong type and a bad enum', () => {
+    const body = example('AgentPoolsGet.json').responses['200'].body;
+    expect(conformanceErrors(AKS_SPEC, 'AgentPool', body)).toEqual([]);
+    expect(conformanceErrors(AKS_SPEC, 'AgentPool', { ...body, properties: { ...body.properties, count: 'three' } })).not.toEqual([]);
+    expect(conformanceErrors(AKS_SPEC, 'AgentPool', { ...body, properties: { ...body.properties, osType: 'Plan9' } })).not.toEqual([]);
+  });
+});
