@@ -90,12 +90,11 @@ describe('emulated boot logs', () => {
 });
 
 /** Make every supplied digest of the sample spec fit the requested banks. */
-function bankDigests(spec: ReturnType<typeof sampleBootSpec>, banks: number[]): Partial<ReturnType<typeof sampleBootSpec>> {
+function bankDigests(spec: ReturnType<typeof sampleBootSpec>, _banks: number[]): Partial<ReturnType<typeof sampleBootSpec>> {
   const fix = (d: any) => (algId: number) => {
     const base = typeof d === 'function' ? d(TPM_ALG_SHA256) : d[TPM_ALG_SHA256];
     return new Uint8Array(createHash(hashById(algId)!.nodeName!).update(base).update('x').digest()).subarray(0, hashById(algId)!.digestSize);
   };
-  void banks;
   return {
     firmwareVolumes: spec.firmwareVolumes.map((f) => ({ ...f, digests: fix(f.digests) })),
     shim: { ...spec.shim, authenticode: fix(spec.shim.authenticode) },

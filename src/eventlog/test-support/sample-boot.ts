@@ -6,11 +6,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { dp, EFI_GLOBAL_VARIABLE, MICROSOFT_SIGNATURE_OWNER_GUID } from '../../core/efi/index.js';
+import { dp, MICROSOFT_SIGNATURE_OWNER_GUID } from '../../core/efi/index.js';
 import { TPM_ALG_SHA1, TPM_ALG_SHA256 } from '../../core/hash.js';
 import type { EmulatedBootSpec } from '../builder/emulated-boot.js';
 import { decodeEvent } from '../decode/index.js';
-import { EV_EFI_BOOT_SERVICES_APPLICATION, EV_EFI_VARIABLE_AUTHORITY, EV_EFI_VARIABLE_DRIVER_CONFIG, EV_IPL } from '../event-types.js';
+import { EV_EFI_BOOT_SERVICES_APPLICATION, EV_EFI_VARIABLE_AUTHORITY, EV_EFI_VARIABLE_DRIVER_CONFIG } from '../event-types.js';
 import { parseEventLog } from '../parse.js';
 import { KEYLIME } from './corpus.js';
 
@@ -34,7 +34,6 @@ export function sampleBootSpec(grubCommandCount = 65): EmulatedBootSpec {
       dbAuthority = { owner: d.value.signature.SignatureOwner, data: d.value.signature.SignatureData.slice() };
     }
   }
-  void EV_IPL;
   const esp = dp.hardDriveGpt(1, 2048n, 204800n, '6ea6f740-25ef-4269-838d-1a6f21ebf27f');
   const disk = [dp.pciRoot(0), dp.pci(3, 0), dp.scsi(0, 0)];
   const path = (p: string) => Uint8Array.from([...disk, esp, dp.filePath(p), Uint8Array.of(0x7f, 0xff, 4, 0)].flatMap((x) => [...x]));
@@ -77,5 +76,4 @@ export function sampleBootSpec(grubCommandCount = 65): EmulatedBootSpec {
     cmdline: 'root=UUID=68a3fb48-331d-433e-a3a7-10e0f6c8c3b3 ro console=ttyS0 quiet',
     initrd: { path: '/boot/initrd.img-6.1.0-13-cloud-amd64', digests: fileDigests('initrd') },
   };
-  void EFI_GLOBAL_VARIABLE;
 }
