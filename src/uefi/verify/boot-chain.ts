@@ -104,8 +104,9 @@ export function verifyBootChain(input: BootChainInput, cache?: VerificationCache
   if (!kernelV.allowed) return stop(names.kernel, kernelV.reason, level);
 
   const keyring = { trusted: [input.kernelKeys ?? NO_KERNEL_KEYS, t.db, mok], denied: [t.dbx, mokx] };
+  const checkModule = cache ? cache.verifyModule : verifyModule;
   for (const m of input.modules ?? []) {
-    const v = verifyModule(m.bytes, keyring, m.name);
+    const v = checkModule(m.bytes, keyring, m.name);
     stages.push({ ...v, stage: 'module', verifiedBy: 'kernel (module signature enforcement)' });
     if (!v.allowed) return stop(m.name, v.reason, level);
   }

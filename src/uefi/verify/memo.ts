@@ -6,6 +6,7 @@
  * too, so the databases it yields keep their identity across nodes.
  */
 import { createHash } from 'node:crypto';
+import { verifyModule, type ModuleKeyring, type ModuleVerdict } from '../kmod/module-signature.js';
 import { readShim, type ShimInfo } from '../shim/vendor-cert.js';
 import type { ImageVerdict } from './verdict.js';
 import { verifyImage, type ImagePolicy } from './verify-image.js';
@@ -31,6 +32,7 @@ export function policyKey(p: ImagePolicy): string {
 
 export interface VerificationCache {
   verifyImage(bytes: Uint8Array, policy: ImagePolicy, options: { component: string }): ImageVerdict;
+  verifyModule(bytes: Uint8Array, keyring: ModuleKeyring, component: string): ModuleVerdict;
   readShim(bytes: Uint8Array): ShimInfo;
   readonly stats: { hits: number; misses: number };
 }
@@ -39,7 +41,16 @@ export interface VerificationCache {
 export function createVerificationCache(maxEntries = 4096): VerificationCache {
   const verdicts = new Map<string, ImageVerdict>();
   const shims = new Map<string, ShimInfo>();
+  const modules = new Map<string, ModuleVerdict>();
   const stats = { hits: 0, misses: 0 };
+  // The same buffer object passed again (one image held per node pool) is not re-hashed; callers
+  // must not mutate a buffer after handing it in.
+  const digests = new WeakMap<Uint8Array, string>();
+  const digestOf = (b: Uint8Array): string => {
+    let d = digests.get(b);
+    if (!d) digests.set(b, (d = contentDigest(b)));
+    return d;
+  };
   const put = <V>(m: Map<string, V>, k: string, v: V) => {
     if (m.size >= maxEntries) m.delete(m.keys().next().value!);
     m.set(k, v);
@@ -47,7 +58,7 @@ export function createVerificationCache(maxEntries = 4096): VerificationCache {
   return {
     stats,
     verifyImage(bytes, policy, options) {
-      const key = `${contentDigest(bytes)}|${policyKey(policy)}|${options.component}`;
+      const key = `${digestOf(bytes)}|${policyKey(policy)}|${options.component}`;
       const hit = verdicts.get(key);
       if (hit) {
         stats.hits++;
@@ -58,8 +69,20 @@ export function createVerificationCache(maxEntries = 4096): VerificationCache {
       put(verdicts, key, v);
       return v;
     },
+    verifyModule(bytes, keyring, component) {
+      const key = `${digestOf(bytes)}|${keyring.trusted.map(idOf).join(',')}|${(keyring.denied ?? []).map(idOf).join(',')}|${component}`;
+      const hit = modules.get(key);
+      if (hit) {
+        stats.hits++;
+        return hit;
+      }
+      stats.misses++;
+      const v = verifyModule(bytes, keyring, component);
+      put(modules, key, v);
+      return v;
+    },
     readShim(bytes) {
-      const key = contentDigest(bytes);
+      const key = digestOf(bytes);
       let s = shims.get(key);
       if (!s) put(shims, key, (s = readShim(bytes)));
       return s;

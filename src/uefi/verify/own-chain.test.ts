@@ -11,13 +11,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate, toPem } from '../../core/asn1/index.js';
 import { toHex } from '../../core/bytes.js';
-import { EFI_CERT_X509_SHA256_GUID, encodeSignatureList } from '../../core/efi/index.js';
+import { EFI_CERT_SHA256_GUID, EFI_CERT_X509_SHA256_GUID, encodeSignatureList } from '../../core/efi/index.js';
 import { run } from '../test-support/fixtures.js';
 import { authenticodeDigest } from '../pe/authenticode-digest.js';
 import { parsePeFile, PE32_MAGIC } from '../pe/pe-file.js';
 import { sbatLevel } from '../shim/sbat.js';
 import { buildNodeBootChain, createPlatformPki, type NodeBootChain, type PlatformPki } from '../sign/node-boot-chain.js';
-import { buildNodeImage, buildPeImage } from '../sign/pe-builder.js';
+import { buildNodeImage, buildPeImage, buildShimLikeImage } from '../sign/pe-builder.js';
 import { signPeImage } from '../sign/sign-pe.js';
 import { databaseFromCertificates, databaseFromSignatureLists, emptyDatabase } from '../sigdb/database.js';
 import { verifyBootChain } from './boot-chain.js';
@@ -73,6 +73,16 @@ describe("the platform's node images", () => {
     expect(v.reason).toBe('grubx64.efi: SBAT generation grub,4 is revoked by SbatLevel grub,5');
     expect(verifyBootChain({ trust: { db: chain.db, dbx: emptyDatabase('dbx') }, ...chain }, undefined).allowed).toBe(true);
     expect(verifyBootChain({ trust: { db: chain.db, dbx: emptyDatabase('dbx') }, ...chain, sbatPolicy: 'latest' }).allowed).toBe(true);
+  });
+
+  it("refuse grub whose digest is in shim's vendor dbx", () => {
+    const digest = authenticodeDigest(parsePeFile(chain.bootloader));
+    const shim = signPeImage(
+      buildShimLikeImage({ vendorCert: pki.vendorCa.cert, vendorDbx: [{ SignatureType: EFI_CERT_SHA256_GUID, Signatures: [{ SignatureOwner: '00000000-0000-0000-0000-000000000000', SignatureData: digest }] }], sbat: [{ component: 'shim', generation: 4 }] }),
+      pki.uefiSigner,
+    );
+    const v = verifyBootChain({ trust: { db: chain.db, dbx: emptyDatabase('dbx') }, ...chain, shim });
+    expect(v.reason).toBe('grubx64.efi: image SHA-256 digest is in shim vendor dbx');
   });
 
   it('trust a kernel signed by a MOK key only when MokList holds it', () => {

@@ -67,6 +67,17 @@ describe('firmware db from OVMF_VARS_4M.ms.fd', () => {
     expect(v.reason).toBe('signed by Microsoft Windows UEFI Driver Publisher, which chains to Microsoft Corporation UEFI CA 2011 in db');
   });
 
+  it('refuses shim with one byte changed in .text, saying so once for both signatures', () => {
+    const pe = parsePeFile(shim);
+    const text = pe.sections.find((s) => s.name === '.text')!;
+    const b = shim.slice();
+    b[text.pointerToRawData + 100] = b[text.pointerToRawData + 100]! ^ 0x40;
+    const v = verifyImage(b, firmwarePolicy(vars.db, vars.dbx), { component: 'shim' });
+    expect(v.allowed).toBe(false);
+    expect(v.reason).toMatch(/^image SHA256 digest [0-9a-f]{64} does not match the signed digest 80a66d53a945d228[0-9a-f]{48} \(the image was modified after signing\)$/);
+    expect(v.signatures.map((s) => s.intact)).toEqual([false, false]);
+  });
+
   it('refuses grub and the kernel against the Microsoft db alone', () => {
     for (const [name, bytes] of [['grub', grub], ['kernel', kernel]] as const) {
       const v = verifyImage(bytes, firmwarePolicy(vars.db, vars.dbx), { component: name });

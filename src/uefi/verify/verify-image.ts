@@ -210,7 +210,7 @@ export function verifyImage(bytes: Uint8Array, policy: ImagePolicy, options: Ver
     const names = [...new Set(intact.map((x) => x.signer!))].join(' and ');
     reason = `signed by ${names}, which chains to no certificate in ${databasesPhrase(policy.allow)}`;
   } else {
-    reason = summaries.map((x) => x.problem).filter(Boolean).join('; ') || 'no usable signature';
+    reason = [...new Set(summaries.map((x) => x.problem).filter(Boolean))].join('; ') || 'no usable signature';
   }
   return refuse(reason, { ...(signer ? { signer } : {}), signatures: summaries, ...sbatOut });
 }
