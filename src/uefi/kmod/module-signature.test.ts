@@ -113,4 +113,17 @@ describe('signing modules with our key', () => {
     expect(verifyModule(ours, { trusted: [ourKey] })).toMatchObject({ allowed: true, signer: 'Trusted Launch module key' });
     expect(verifyModule(ours, { trusted: [keys] }).allowed).toBe(false);
   });
+
+  it('with the signer named by subjectKeyIdentifier (sign-file -k), still byte-identical', () => {
+    const s = opensslSigner(dir, 'Trusted Launch keyid signer');
+    const crc7 = modules.find((x) => x.path.endsWith('crc7.ko'))!;
+    const body = parseModuleSignature(crc7.bytes)!.body;
+    const ours = signModule(body, { key: createPrivateKey(readFileSync(s.key)), cert: new Uint8Array(readFileSync(s.der)), useKeyId: true });
+    const theirsPath = join(dir, 'crc7-keyid.ko');
+    writeFileSync(theirsPath, body);
+    const r = run(signFile(), ['-k', 'sha256', s.key, s.der, theirsPath]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(Buffer.from(ours).equals(readFileSync(theirsPath))).toBe(true);
+    expect(verifyModule(ours, { trusted: [databaseFromCertificates('our keys', [new Uint8Array(readFileSync(s.der))])] })).toMatchObject({ allowed: true });
+  });
 });

@@ -78,6 +78,9 @@ export function tree(pkg: string, tag = pkg, patterns: string[] = []): string {
 }
 
 export interface DebianFixtures {
+  /** mmx64/fbx64 signed by Debian (shim-helpers-amd64-signed): WIN_CERTIFICATE dwLength not a multiple of 8. */
+  mmSigned: string;
+  fbSigned: string;
   shimSigned: string;
   shimUnsigned: string;
   debianCa: string;
@@ -90,10 +93,13 @@ export interface DebianFixtures {
 
 export function debianBoot(): DebianFixtures {
   const shim = tree('shim-signed');
+  const helpers = tree('shim-helpers-amd64-signed');
   const shimU = tree('shim-unsigned');
   const grub = tree('grub-efi-amd64-signed', 'grub-efi-amd64-signed', ['./usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed']);
   const ovmf = tree('ovmf', 'ovmf', ['./usr/share/OVMF/OVMF_VARS_4M.*', './usr/share/ovmf/PkKek-1-snakeoil.*']);
   return {
+    mmSigned: join(helpers, 'usr/lib/shim/mmx64.efi.signed'),
+    fbSigned: join(helpers, 'usr/lib/shim/fbx64.efi.signed'),
     shimSigned: join(shim, 'usr/lib/shim/shimx64.efi.signed'),
     shimUnsigned: join(shimU, 'usr/lib/shim/shimx64.efi'),
     debianCa: join(shimU, 'usr/share/shim/debian-uefi-ca.der'),

@@ -12,6 +12,7 @@ import { databaseFromCertificates, emptyDatabase } from '../sigdb/database.js';
 import { firmwarePolicy, verifyImage } from './verify-image.js';
 import { authenticodeDigest } from '../pe/authenticode-digest.js';
 import { parsePeFile } from '../pe/pe-file.js';
+import { parseCertificateTable } from '../pe/win-certificate.js';
 import { toHex } from '../../core/bytes.js';
 
 let f: DebianFixtures;
@@ -36,7 +37,7 @@ const pesignDigest = (path: string): string => {
 };
 
 describe('Authenticode digest equals pesign -h', () => {
-  it.each(['shimSigned', 'shimUnsigned', 'grubSigned'] as const)('%s', (name) => {
+  it.each(['shimSigned', 'shimUnsigned', 'grubSigned', 'mmSigned', 'fbSigned'] as const)('%s', (name) => {
     const path = f[name];
     expect(toHex(authenticodeDigest(parsePeFile(new Uint8Array(readFileSync(path)))))).toBe(pesignDigest(path));
   });
@@ -102,6 +103,18 @@ describe("shim's embedded Debian CA", () => {
       expect(v, v.reason).toMatchObject({ allowed: true, signer: cn, authority: { database: VENDOR_CERT_DB, subject: 'Debian Secure Boot CA' } });
     }
     expect(VENDOR_DBX_DB).toBe('shim vendor dbx');
+  });
+
+  it('allows MokManager and fallback (Debian-signed, WIN_CERTIFICATE dwLength not 8-aligned)', () => {
+    const s = readShim(shim);
+    for (const path of [f.mmSigned, f.fbSigned]) {
+      const bytes = new Uint8Array(readFileSync(path));
+      const entries = parseCertificateTable(parsePeFile(bytes));
+      expect(entries.length).toBe(1);
+      expect(entries[0]!.dwLength % 8).not.toBe(0);
+      const v = verifyImage(bytes, { allow: [vars.db, s.vendorDb], deny: [vars.dbx, s.vendorDbx] });
+      expect(v).toMatchObject({ allowed: true, signer: 'Debian Secure Boot Signer 2022 - shim' });
+    }
   });
 
   it('does not let the Debian CA allow shim (signed by Microsoft only)', () => {
