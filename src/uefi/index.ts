@@ -30,3 +30,4 @@ export * from './verify/boot-chain.js';
 export * from './verify/memo.js';
 export * from './verify/format.js';
 export * from './cli-support.js';
+export * from './verify/authority-entry.js';

@@ -14,6 +14,9 @@ import { authenticodeDigest } from '../pe/authenticode-digest.js';
 import { parsePeFile } from '../pe/pe-file.js';
 import { parseCertificateTable } from '../pe/win-certificate.js';
 import { toHex } from '../../core/bytes.js';
+import { EFI_IMAGE_SECURITY_DATABASE_GUID, encodeGuid, parseSignatureLists } from '../../core/efi/index.js';
+import { findVariable, parseVariableStore } from '../sigdb/variable-store.js';
+import { authorityEntry } from './authority-entry.js';
 
 let f: DebianFixtures;
 let k: KernelFixtures;
@@ -66,6 +69,13 @@ describe('firmware db from OVMF_VARS_4M.ms.fd', () => {
     expect(v.signatures.map((s) => s.signer)).toEqual(['Microsoft Windows UEFI Driver Publisher', 'Microsoft UEFI CA 2023 signer']);
     expect(v.signatures[1]!.trustedBy).toBeUndefined(); // UEFI CA 2023 is not in this db
     expect(v.reason).toBe('signed by Microsoft Windows UEFI Driver Publisher, which chains to Microsoft Corporation UEFI CA 2011 in db');
+    // The EFI_SIGNATURE_DATA firmware measures as EV_EFI_VARIABLE_AUTHORITY: the db entry, owner first.
+    const entry = authorityEntry(v.authority!, [vars.db]);
+    const dbEntry = parseSignatureLists(findVariable(parseVariableStore(new Uint8Array(readFileSync(f.ovmfMsVars))), 'db', EFI_IMAGE_SECURITY_DATABASE_GUID)!.data)
+      .flatMap((l) => l.Signatures)
+      .find((s) => Buffer.from(s.SignatureData).equals(Buffer.from(entry!.data)))!;
+    expect(Buffer.from(entry!.signatureData).equals(Buffer.concat([encodeGuid(dbEntry.SignatureOwner), dbEntry.SignatureData]))).toBe(true);
+    expect(entry!.owner).toBe('77fa9abd-0359-4d32-bd60-28f4e78f784b');
   });
 
   it('refuses shim with one byte changed in .text, saying so once for both signatures', () => {
