@@ -4,12 +4,17 @@
  * the same data directory for crash tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request as httpsRequest } from 'node:https';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
-export const REPO = resolve(import.meta.dirname, '../..');
+/** The repository root (this file also runs compiled from dist/test/support for benches). */
+export const REPO = ((): string => {
+  let d = resolve(import.meta.dirname);
+  while (!existsSync(join(d, 'package.json'))) d = dirname(d);
+  return d;
+})();
 export const TL_BIN = join(REPO, 'bin/tl.js');
 
 export interface Profile {
