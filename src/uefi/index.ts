@@ -31,3 +31,4 @@ export * from './verify/memo.js';
 export * from './verify/format.js';
 export * from './cli-support.js';
 export * from './verify/authority-entry.js';
+export * from './sign/node-boot-chain.js';
