@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_ActivateCredential = defineCommand({
   code: TPM_CC.ActivateCredential,
   name: 'TPM2_ActivateCredential',
-  handles: [{ name: 'activateHandle', auth: 'ADMIN' }, { name: 'keyHandle', auth: 'USER' }],
+  handles: [{ name: 'activateHandle', auth: 'ADMIN', type: 'TPMI_DH_OBJECT' }, { name: 'keyHandle', auth: 'USER', type: 'TPMI_DH_OBJECT' }],
   params: {
     credentialBlob: TPM2B_ID_OBJECT,
     secret: TPM2B_ENCRYPTED_SECRET,

@@ -10,7 +10,7 @@ import { defineCommand } from './define.js';
 export const TPM2_CertifyCreation = defineCommand({
   code: TPM_CC.CertifyCreation,
   name: 'TPM2_CertifyCreation',
-  handles: [{ name: 'signHandle', auth: 'USER' }, { name: 'objectHandle' }],
+  handles: [{ name: 'signHandle', auth: 'USER', type: 'TPMI_DH_OBJECT+' }, { name: 'objectHandle', type: 'TPMI_DH_OBJECT' }],
   params: {
     qualifyingData: TPM2B_DATA,
     creationHash: TPM2B_DIGEST,

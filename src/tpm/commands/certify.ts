@@ -9,7 +9,7 @@ import { defineCommand } from './define.js';
 export const TPM2_Certify = defineCommand({
   code: TPM_CC.Certify,
   name: 'TPM2_Certify',
-  handles: [{ name: 'objectHandle', auth: 'ADMIN' }, { name: 'signHandle', auth: 'USER' }],
+  handles: [{ name: 'objectHandle', auth: 'ADMIN', type: 'TPMI_DH_OBJECT' }, { name: 'signHandle', auth: 'USER', type: 'TPMI_DH_OBJECT+' }],
   params: {
     qualifyingData: TPM2B_DATA,
     inScheme: TPMT_SIG_SCHEME,

@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_ContextSave = defineCommand({
   code: TPM_CC.ContextSave,
   name: 'TPM2_ContextSave',
-  handles: [{ name: 'saveHandle' }],
+  handles: [{ name: 'saveHandle', type: 'TPMI_DH_CONTEXT' }],
   response: {
     context: TPMS_CONTEXT,
   },

@@ -10,7 +10,7 @@ import { defineCommand } from './define.js';
 export const TPM2_CreatePrimary = defineCommand({
   code: TPM_CC.CreatePrimary,
   name: 'TPM2_CreatePrimary',
-  handles: [{ name: 'primaryHandle', auth: 'USER' }],
+  handles: [{ name: 'primaryHandle', auth: 'USER', type: 'TPMI_RH_HIERARCHY+' }],
   params: {
     inSensitive: TPM2B_SENSITIVE_CREATE,
     inPublic: TPM2B_PUBLIC,

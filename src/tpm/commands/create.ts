@@ -10,7 +10,7 @@ import { defineCommand } from './define.js';
 export const TPM2_Create = defineCommand({
   code: TPM_CC.Create,
   name: 'TPM2_Create',
-  handles: [{ name: 'parentHandle', auth: 'USER' }],
+  handles: [{ name: 'parentHandle', auth: 'USER', type: 'TPMI_DH_OBJECT' }],
   params: {
     inSensitive: TPM2B_SENSITIVE_CREATE,
     inPublic: TPM2B_PUBLIC,

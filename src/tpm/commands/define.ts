@@ -14,8 +14,28 @@ import type { Codec, StructOf } from '../types/codec.js';
 /** Part 1 §19.2: which role an authorization session plays for a handle. */
 export type AuthRole = 'USER' | 'ADMIN' | 'DUP';
 
+/**
+ * The interface type of a handle (Part 2 chapter 9, TPMI_*): which handle ranges are accepted.
+ * A trailing "+" means TPM_RH_NULL is also accepted.
+ */
+export type HandleType =
+  | 'TPMI_DH_OBJECT'
+  | 'TPMI_DH_OBJECT+'
+  | 'TPMI_DH_ENTITY'
+  | 'TPMI_DH_ENTITY+'
+  | 'TPMI_DH_PCR'
+  | 'TPMI_DH_PCR+'
+  | 'TPMI_DH_CONTEXT'
+  | 'TPMI_SH_POLICY'
+  | 'TPMI_RH_HIERARCHY+'
+  | 'TPMI_RH_HIERARCHY_AUTH'
+  | 'TPMI_RH_PROVISION'
+  | 'TPMI_RH_NV_AUTH'
+  | 'TPMI_RH_NV_INDEX';
+
 export interface HandleSpec {
   readonly name: string;
+  readonly type: HandleType;
   /** Present when the handle needs an authorization session. */
   readonly auth?: AuthRole;
 }

@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_EvictControl = defineCommand({
   code: TPM_CC.EvictControl,
   name: 'TPM2_EvictControl',
-  handles: [{ name: 'auth', auth: 'USER' }, { name: 'objectHandle' }],
+  handles: [{ name: 'auth', auth: 'USER', type: 'TPMI_RH_PROVISION' }, { name: 'objectHandle', type: 'TPMI_DH_OBJECT' }],
   params: {
     persistentHandle: UINT32,
   },

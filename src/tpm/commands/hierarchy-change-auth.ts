@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_HierarchyChangeAuth = defineCommand({
   code: TPM_CC.HierarchyChangeAuth,
   name: 'TPM2_HierarchyChangeAuth',
-  handles: [{ name: 'authHandle', auth: 'USER' }],
+  handles: [{ name: 'authHandle', auth: 'USER', type: 'TPMI_RH_HIERARCHY_AUTH' }],
   params: {
     newAuth: TPM2B_AUTH,
   },

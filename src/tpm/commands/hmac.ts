@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_HMAC = defineCommand({
   code: TPM_CC.HMAC,
   name: 'TPM2_HMAC',
-  handles: [{ name: 'handle', auth: 'USER' }],
+  handles: [{ name: 'handle', auth: 'USER', type: 'TPMI_DH_OBJECT' }],
   params: {
     buffer: TPM2B_MAX_BUFFER,
     hashAlg: TPMI_ALG_HASH_NULL,

@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 export const TPM2_Load = defineCommand({
   code: TPM_CC.Load,
   name: 'TPM2_Load',
-  handles: [{ name: 'parentHandle', auth: 'USER' }],
+  handles: [{ name: 'parentHandle', auth: 'USER', type: 'TPMI_DH_OBJECT' }],
   params: {
     inPrivate: TPM2B_PRIVATE,
     inPublic: TPM2B_PUBLIC,

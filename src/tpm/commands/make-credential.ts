@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_MakeCredential = defineCommand({
   code: TPM_CC.MakeCredential,
   name: 'TPM2_MakeCredential',
-  handles: [{ name: 'handle' }],
+  handles: [{ name: 'handle', type: 'TPMI_DH_OBJECT' }],
   params: {
     credential: TPM2B_DIGEST,
     objectName: TPM2B_NAME,

@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 export const TPM2_NV_DefineSpace = defineCommand({
   code: TPM_CC.NV_DefineSpace,
   name: 'TPM2_NV_DefineSpace',
-  handles: [{ name: 'authHandle', auth: 'USER' }],
+  handles: [{ name: 'authHandle', auth: 'USER', type: 'TPMI_RH_PROVISION' }],
   params: {
     auth: TPM2B_AUTH,
     publicInfo: TPM2B_NV_PUBLIC,

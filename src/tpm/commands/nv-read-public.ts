@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 export const TPM2_NV_ReadPublic = defineCommand({
   code: TPM_CC.NV_ReadPublic,
   name: 'TPM2_NV_ReadPublic',
-  handles: [{ name: 'nvIndex' }],
+  handles: [{ name: 'nvIndex', type: 'TPMI_RH_NV_INDEX' }],
   response: {
     nvPublic: TPM2B_NV_PUBLIC,
     nvName: TPM2B_NAME,

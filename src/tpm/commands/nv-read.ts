@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 export const TPM2_NV_Read = defineCommand({
   code: TPM_CC.NV_Read,
   name: 'TPM2_NV_Read',
-  handles: [{ name: 'authHandle', auth: 'USER' }, { name: 'nvIndex' }],
+  handles: [{ name: 'authHandle', auth: 'USER', type: 'TPMI_RH_NV_AUTH' }, { name: 'nvIndex', type: 'TPMI_RH_NV_INDEX' }],
   params: {
     size: UINT16,
     offset: UINT16,

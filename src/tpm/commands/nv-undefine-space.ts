@@ -5,5 +5,5 @@ import { defineCommand } from './define.js';
 export const TPM2_NV_UndefineSpace = defineCommand({
   code: TPM_CC.NV_UndefineSpace,
   name: 'TPM2_NV_UndefineSpace',
-  handles: [{ name: 'authHandle', auth: 'USER' }, { name: 'nvIndex' }],
+  handles: [{ name: 'authHandle', auth: 'USER', type: 'TPMI_RH_PROVISION' }, { name: 'nvIndex', type: 'TPMI_RH_NV_INDEX' }],
 });

@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 export const TPM2_NV_Write = defineCommand({
   code: TPM_CC.NV_Write,
   name: 'TPM2_NV_Write',
-  handles: [{ name: 'authHandle', auth: 'USER' }, { name: 'nvIndex' }],
+  handles: [{ name: 'authHandle', auth: 'USER', type: 'TPMI_RH_NV_AUTH' }, { name: 'nvIndex', type: 'TPMI_RH_NV_INDEX' }],
   params: {
     data: TPM2B_MAX_NV_BUFFER,
     offset: UINT16,

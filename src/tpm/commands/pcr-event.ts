@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 export const TPM2_PCR_Event = defineCommand({
   code: TPM_CC.PCR_Event,
   name: 'TPM2_PCR_Event',
-  handles: [{ name: 'pcrHandle', auth: 'USER' }],
+  handles: [{ name: 'pcrHandle', auth: 'USER', type: 'TPMI_DH_PCR+' }],
   params: {
     eventData: TPM2B_EVENT,
   },

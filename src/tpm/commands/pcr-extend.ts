@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_PCR_Extend = defineCommand({
   code: TPM_CC.PCR_Extend,
   name: 'TPM2_PCR_Extend',
-  handles: [{ name: 'pcrHandle', auth: 'USER' }],
+  handles: [{ name: 'pcrHandle', auth: 'USER', type: 'TPMI_DH_PCR+' }],
   params: {
     digests: TPML_DIGEST_VALUES,
   },

@@ -5,5 +5,5 @@ import { defineCommand } from './define.js';
 export const TPM2_PCR_Reset = defineCommand({
   code: TPM_CC.PCR_Reset,
   name: 'TPM2_PCR_Reset',
-  handles: [{ name: 'pcrHandle', auth: 'USER' }],
+  handles: [{ name: 'pcrHandle', auth: 'USER', type: 'TPMI_DH_PCR' }],
 });

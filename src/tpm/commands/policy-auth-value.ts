@@ -5,5 +5,5 @@ import { defineCommand } from './define.js';
 export const TPM2_PolicyAuthValue = defineCommand({
   code: TPM_CC.PolicyAuthValue,
   name: 'TPM2_PolicyAuthValue',
-  handles: [{ name: 'policySession' }],
+  handles: [{ name: 'policySession', type: 'TPMI_SH_POLICY' }],
 });

@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_PolicyCommandCode = defineCommand({
   code: TPM_CC.PolicyCommandCode,
   name: 'TPM2_PolicyCommandCode',
-  handles: [{ name: 'policySession' }],
+  handles: [{ name: 'policySession', type: 'TPMI_SH_POLICY' }],
   params: {
     code: UINT32,
   },

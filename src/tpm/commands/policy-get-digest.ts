@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_PolicyGetDigest = defineCommand({
   code: TPM_CC.PolicyGetDigest,
   name: 'TPM2_PolicyGetDigest',
-  handles: [{ name: 'policySession' }],
+  handles: [{ name: 'policySession', type: 'TPMI_SH_POLICY' }],
   response: {
     policyDigest: TPM2B_DIGEST,
   },

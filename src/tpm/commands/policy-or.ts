@@ -6,7 +6,7 @@ import { defineCommand } from './define.js';
 export const TPM2_PolicyOR = defineCommand({
   code: TPM_CC.PolicyOR,
   name: 'TPM2_PolicyOR',
-  handles: [{ name: 'policySession' }],
+  handles: [{ name: 'policySession', type: 'TPMI_SH_POLICY' }],
   params: {
     pHashList: TPML_DIGEST,
   },

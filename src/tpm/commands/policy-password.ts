@@ -5,5 +5,5 @@ import { defineCommand } from './define.js';
 export const TPM2_PolicyPassword = defineCommand({
   code: TPM_CC.PolicyPassword,
   name: 'TPM2_PolicyPassword',
-  handles: [{ name: 'policySession' }],
+  handles: [{ name: 'policySession', type: 'TPMI_SH_POLICY' }],
 });

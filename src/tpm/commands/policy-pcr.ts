@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 export const TPM2_PolicyPCR = defineCommand({
   code: TPM_CC.PolicyPCR,
   name: 'TPM2_PolicyPCR',
-  handles: [{ name: 'policySession' }],
+  handles: [{ name: 'policySession', type: 'TPMI_SH_POLICY' }],
   params: {
     pcrDigest: TPM2B_DIGEST,
     pcrs: TPML_PCR_SELECTION,

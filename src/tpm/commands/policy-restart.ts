@@ -5,5 +5,5 @@ import { defineCommand } from './define.js';
 export const TPM2_PolicyRestart = defineCommand({
   code: TPM_CC.PolicyRestart,
   name: 'TPM2_PolicyRestart',
-  handles: [{ name: 'sessionHandle' }],
+  handles: [{ name: 'sessionHandle', type: 'TPMI_SH_POLICY' }],
 });

@@ -8,7 +8,7 @@ import { defineCommand } from './define.js';
 export const TPM2_PolicySecret = defineCommand({
   code: TPM_CC.PolicySecret,
   name: 'TPM2_PolicySecret',
-  handles: [{ name: 'authHandle', auth: 'USER' }, { name: 'policySession' }],
+  handles: [{ name: 'authHandle', auth: 'USER', type: 'TPMI_DH_ENTITY' }, { name: 'policySession', type: 'TPMI_SH_POLICY' }],
   params: {
     nonceTPM: TPM2B_NONCE,
     cpHashA: TPM2B_DIGEST,

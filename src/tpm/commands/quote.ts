@@ -10,7 +10,7 @@ import { defineCommand } from './define.js';
 export const TPM2_Quote = defineCommand({
   code: TPM_CC.Quote,
   name: 'TPM2_Quote',
-  handles: [{ name: 'signHandle', auth: 'USER' }],
+  handles: [{ name: 'signHandle', auth: 'USER', type: 'TPMI_DH_OBJECT' }],
   params: {
     qualifyingData: TPM2B_DATA,
     inScheme: TPMT_SIG_SCHEME,

@@ -7,7 +7,7 @@ import { defineCommand } from './define.js';
 export const TPM2_ReadPublic = defineCommand({
   code: TPM_CC.ReadPublic,
   name: 'TPM2_ReadPublic',
-  handles: [{ name: 'objectHandle' }],
+  handles: [{ name: 'objectHandle', type: 'TPMI_DH_OBJECT' }],
   response: {
     outPublic: TPM2B_PUBLIC,
     name: TPM2B_NAME,

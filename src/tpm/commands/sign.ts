@@ -9,7 +9,7 @@ import { defineCommand } from './define.js';
 export const TPM2_Sign = defineCommand({
   code: TPM_CC.Sign,
   name: 'TPM2_Sign',
-  handles: [{ name: 'keyHandle', auth: 'USER' }],
+  handles: [{ name: 'keyHandle', auth: 'USER', type: 'TPMI_DH_OBJECT' }],
   params: {
     digest: TPM2B_DIGEST,
     inScheme: TPMT_SIG_SCHEME,

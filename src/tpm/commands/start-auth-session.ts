@@ -8,7 +8,7 @@ import { defineCommand } from './define.js';
 export const TPM2_StartAuthSession = defineCommand({
   code: TPM_CC.StartAuthSession,
   name: 'TPM2_StartAuthSession',
-  handles: [{ name: 'tpmKey' }, { name: 'bind' }],
+  handles: [{ name: 'tpmKey', type: 'TPMI_DH_OBJECT+' }, { name: 'bind', type: 'TPMI_DH_ENTITY+' }],
   params: {
     nonceCaller: TPM2B_NONCE,
     encryptedSalt: TPM2B_ENCRYPTED_SECRET,

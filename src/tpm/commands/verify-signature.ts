@@ -8,7 +8,7 @@ import { defineCommand } from './define.js';
 export const TPM2_VerifySignature = defineCommand({
   code: TPM_CC.VerifySignature,
   name: 'TPM2_VerifySignature',
-  handles: [{ name: 'keyHandle' }],
+  handles: [{ name: 'keyHandle', type: 'TPMI_DH_OBJECT' }],
   params: {
     digest: TPM2B_DIGEST,
     signature: TPMT_SIGNATURE,

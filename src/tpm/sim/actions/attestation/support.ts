@@ -1,0 +1,99 @@
+/**
+ * Shared attestation steps (TPM 2.0 Part 3 §18.1; ms-tpm-20-ref Attest_spt.c):
+ * choosing the signing scheme (CryptSelectSignScheme), filling the common TPMS_ATTEST header
+ * (FillInAttestInfo, including the privacy obfuscation of resetCount/restartCount/
+ * firmwareVersion for keys outside the endorsement and platform hierarchies) and signing.
+ */
+import { ByteWriter } from '../../../../core/bytes.js';
+import { kdfa } from '../../../crypto/kdf.js';
+import { signMessage } from '../../../crypto/sign.js';
+import { TPM_RC } from '../../../rc.js';
+import { TPM_ALG, TPM_GENERATED_VALUE, TPM_RH, TPMA_OBJECT } from '../../../types/constants.js';
+import { TPMS_ATTEST, type TPMS_ATTEST_BODY } from '../../../types/attest.js';
+import type { TPMT_SCHEME } from '../../../types/schemes.js';
+import type { TPMT_SIGNATURE } from '../../../types/signature.js';
+import { handleError, paramError } from '../../action.js';
+import type { Entity } from '../../entity.js';
+import { privateKeyOf, type TpmObject } from '../../state/objects.js';
+import type { TpmState } from '../../tpm-state.js';
+
+/** The signing key of an attestation, or undefined for TPM_RH_NULL (an unsigned attestation). */
+export function signingKeyOf(e: Entity, handleIndex: number): TpmObject | undefined {
+  if (e.handle === TPM_RH.NULL) return undefined;
+  const o = e.object!;
+  if (!(o.public.objectAttributes & TPMA_OBJECT.sign) || !o.sensitive) handleError(TPM_RC.KEY, handleIndex, 'not a signing key');
+  return o;
+}
+
+/** The key's scheme unless the caller's inScheme overrides a NULL key scheme (Part 1 §11.2.1.4). */
+export function selectScheme(key: TpmObject, inScheme: TPMT_SCHEME, pIndex: number): TPMT_SCHEME {
+  const pub = key.public;
+  const keyScheme: TPMT_SCHEME =
+    pub.type === TPM_ALG.RSA || pub.type === TPM_ALG.ECC
+      ? pub.parameters.scheme
+      : pub.type === TPM_ALG.KEYEDHASH
+        ? { scheme: pub.parameters.scheme.scheme, hashAlg: pub.parameters.scheme.hashAlg }
+        : { scheme: TPM_ALG.NULL, hashAlg: TPM_ALG.NULL };
+  if (keyScheme.scheme === TPM_ALG.NULL) {
+    if (inScheme.scheme === TPM_ALG.NULL) paramError(TPM_RC.SCHEME, pIndex, 'no signing scheme');
+    const ok =
+      pub.type === TPM_ALG.RSA
+        ? inScheme.scheme === TPM_ALG.RSASSA || inScheme.scheme === TPM_ALG.RSAPSS
+        : pub.type === TPM_ALG.ECC
+          ? inScheme.scheme === TPM_ALG.ECDSA
+          : inScheme.scheme === TPM_ALG.HMAC;
+    if (!ok) paramError(TPM_RC.SCHEME, pIndex, 'scheme does not fit the key');
+    return inScheme;
+  }
+  if (inScheme.scheme !== TPM_ALG.NULL && (inScheme.scheme !== keyScheme.scheme || inScheme.hashAlg !== keyScheme.hashAlg)) {
+    paramError(TPM_RC.SCHEME, pIndex, 'inScheme differs from the key scheme');
+  }
+  return keyScheme;
+}
+
+/** Sign a message with a loaded key under a selected scheme. */
+export function signWith(key: TpmObject, scheme: TPMT_SCHEME, message: Uint8Array): TPMT_SIGNATURE {
+  const pub = key.public;
+  if (pub.type === TPM_ALG.KEYEDHASH) {
+    return signMessage({ key: undefined as never, type: pub.type, secret: key.sensitive!.sensitive }, { scheme: TPM_ALG.HMAC, hashAlg: scheme.hashAlg }, message);
+  }
+  return signMessage(
+    { key: privateKeyOf(key), type: pub.type, ...(pub.type === TPM_ALG.ECC ? { curveID: pub.parameters.curveID, secret: key.sensitive!.sensitive } : {}) },
+    scheme,
+    message,
+  );
+}
+
+/** Build, marshal and sign a TPMS_ATTEST; returns the signed bytes and the signature. */
+export function attest(
+  tpm: TpmState,
+  key: TpmObject | undefined,
+  scheme: TPMT_SCHEME | undefined,
+  qualifyingData: Uint8Array,
+  body: TPMS_ATTEST_BODY,
+): { bytes: Uint8Array; signature: TPMT_SIGNATURE } {
+  const clockInfo = tpm.clockInfo();
+  let firmwareVersion = tpm.profile.firmwareVersion;
+  if (key && key.hierarchy !== TPM_RH.ENDORSEMENT && key.hierarchy !== TPM_RH.PLATFORM) {
+    // Part 3 §18.1: hide reset/restart counts and firmware version from keys of the storage
+    // and null hierarchies (ms-tpm FillInAttestInfo, KDFa(shProof, "OBFUSCATE", name)).
+    const o = kdfa(TPM_ALG.SHA256, tpm.hierarchy.proofOf(TPM_RH.OWNER), 'OBFUSCATE', key.name, new Uint8Array(0), 128);
+    const dv = new DataView(o.buffer, o.byteOffset, o.byteLength);
+    firmwareVersion = (firmwareVersion + dv.getBigUint64(0)) & 0xffffffffffffffffn;
+    clockInfo.resetCount = (clockInfo.resetCount + dv.getUint32(8)) >>> 0;
+    clockInfo.restartCount = (clockInfo.restartCount + dv.getUint32(12)) >>> 0;
+  }
+  const value = {
+    magic: TPM_GENERATED_VALUE,
+    qualifiedSigner: key ? key.qualifiedName : new Uint8Array(0),
+    extraData: qualifyingData,
+    clockInfo,
+    firmwareVersion,
+    ...body,
+  } as TPMS_ATTEST;
+  const w = new ByteWriter(256);
+  TPMS_ATTEST.encode(w, value);
+  const bytes = w.finish();
+  if (!key || !scheme) return { bytes, signature: { sigAlg: TPM_ALG.NULL, hash: TPM_ALG.NULL } };
+  return { bytes, signature: signWith(key, scheme, bytes) };
+}

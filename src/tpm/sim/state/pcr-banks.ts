@@ -1,0 +1,108 @@
+/**
+ * PCR banks (TPM 2.0 Part 1 §17; PC Client Platform TPM Profile §4.6, PCR attributes table).
+ * One array of 24 digests per active bank. At TPM2_Startup(CLEAR) PCRs 0–16 and 23 are zero
+ * (PCR 0's last byte is the startup locality when firmware starts the TPM at locality 3 or 4,
+ * PC Client PFP §3.3.3.1 "StartupLocality"), PCRs 17–22 (DRTM) are all ones.
+ */
+import { hash } from '../../../core/hash.js';
+import { hashSize } from '../../types/basic.js';
+import { IMPLEMENTATION_PCR } from '../../types/pcr.js';
+
+export interface PcrAttributes {
+  /** Bitmask of localities (bit n = locality n) allowed to TPM2_PCR_Reset this PCR. */
+  resetLocalities: number;
+  /** Bitmask of localities allowed to extend it. */
+  extendLocalities: number;
+  /** Initial value: 0x00… or 0xFF… */
+  initialOnes: boolean;
+  /** PCR_Extend/Reset of this PCR does not increment pcrUpdateCounter (TPM_PT_PCR_NO_INCREMENT). */
+  noIncrement: boolean;
+  /** Saved by Shutdown(STATE) and restored by Startup(STATE) (TPM_PT_PCR_SAVE). */
+  stateSave: boolean;
+}
+
+const ALL = 0x1f;
+
+/** PC Client PTP table "PCR attributes" (PCR 0–23). */
+export const PCR_ATTRIBUTES: readonly PcrAttributes[] = Array.from({ length: IMPLEMENTATION_PCR }, (_, i) => {
+  if (i <= 15) return { resetLocalities: 0, extendLocalities: ALL, initialOnes: false, noIncrement: false, stateSave: true };
+  if (i === 16 || i === 23) return { resetLocalities: ALL, extendLocalities: ALL, initialOnes: false, noIncrement: false, stateSave: false };
+  if (i <= 19) return { resetLocalities: 0x10, extendLocalities: 0x1c, initialOnes: true, noIncrement: false, stateSave: false };
+  if (i === 20) return { resetLocalities: 0x1c, extendLocalities: 0x1e, initialOnes: true, noIncrement: true, stateSave: false };
+  return { resetLocalities: 0x04, extendLocalities: 0x04, initialOnes: true, noIncrement: true, stateSave: false };
+});
+
+export class PcrBanks {
+  readonly banks: readonly number[];
+  private readonly values = new Map<number, Uint8Array[]>();
+  updateCounter = 0;
+
+  constructor(banks: readonly number[]) {
+    this.banks = banks;
+    this.reset(0);
+  }
+
+  /** TPM Reset/Restart values. `locality` is the startup locality recorded in PCR 0. */
+  reset(locality: number, keep?: (pcr: number) => boolean): void {
+    for (const alg of this.banks) {
+      const size = hashSize(alg);
+      const old = this.values.get(alg);
+      const arr: Uint8Array[] = [];
+      for (let i = 0; i < IMPLEMENTATION_PCR; i++) {
+        if (old && keep?.(i)) {
+          arr.push(old[i]!);
+          continue;
+        }
+        const v = new Uint8Array(size);
+        if (PCR_ATTRIBUTES[i]!.initialOnes) v.fill(0xff);
+        if (i === 0 && (locality === 3 || locality === 4)) v[size - 1] = locality;
+        arr.push(v);
+      }
+      this.values.set(alg, arr);
+    }
+    this.updateCounter = 0;
+  }
+
+  has(alg: number): boolean {
+    return this.values.has(alg);
+  }
+
+  get(alg: number, pcr: number): Uint8Array | undefined {
+    return this.values.get(alg)?.[pcr];
+  }
+
+  /** Extend one bank of one PCR: PCR := H(PCR ‖ digest). */
+  extend(pcr: number, alg: number, digest: Uint8Array): void {
+    const bank = this.values.get(alg);
+    if (!bank) return;
+    bank[pcr] = hash(alg, bank[pcr]!, digest);
+  }
+
+  /** Count a change (Part 1 §17.7: pcrUpdateCounter). */
+  changed(pcr: number): void {
+    if (!PCR_ATTRIBUTES[pcr]!.noIncrement) this.updateCounter = (this.updateCounter + 1) >>> 0;
+  }
+
+  /** Set a PCR back to its reset value in every bank (TPM2_PCR_Reset). */
+  resetPcr(pcr: number): void {
+    for (const [alg, bank] of this.values) {
+      // A reset PCR is all zeros, including the DRTM PCRs 17–22 (their all-ones value only
+      // marks "never reset since TPM Reset").
+      bank[pcr] = new Uint8Array(hashSize(alg));
+    }
+  }
+
+  /** Snapshot of the PCRs Shutdown(STATE) saves. */
+  snapshot(): Map<number, Uint8Array[]> {
+    return new Map([...this.values].map(([alg, arr]) => [alg, arr.map((v) => v.slice())]));
+  }
+
+  restore(saved: Map<number, Uint8Array[]>, counter: number): void {
+    for (const [alg, arr] of saved) {
+      const bank = this.values.get(alg);
+      if (!bank) continue;
+      for (let i = 0; i < IMPLEMENTATION_PCR; i++) if (PCR_ATTRIBUTES[i]!.stateSave) bank[i] = arr[i]!.slice();
+    }
+    this.updateCounter = counter;
+  }
+}
