@@ -8,7 +8,7 @@ import type { Platform } from '../platform/platform.js';
 import { armErrorBody, armErrorResponse } from './arm/errors.js';
 import { armFace } from './arm/face.js';
 import type { LroOptions } from './arm/lro.js';
-import { computeRoutes } from './arm/routes/compute.js';
+import { computeActionRoutes, computeRoutes } from './arm/routes/compute.js';
 import { containerServiceRoutes } from './arm/routes/container-service.js';
 import type { KubeconfigIssuer } from './arm/routes/deps.js';
 import { resourceRoutes } from './arm/routes/resources.js';
@@ -42,6 +42,7 @@ export function buildRouter(o: ApiOptions): Router {
     ...resourceRoutes(deps),
     ...containerServiceRoutes(deps),
     ...computeRoutes(deps),
+    ...computeActionRoutes(deps),
   );
 }
 

@@ -17,6 +17,7 @@ import { IdentityService } from './services/identity.js';
 import { OperationService } from './services/operations.js';
 import { RegistrationService } from './services/registrations.js';
 import { ResourceGroupService } from './services/resource-groups.js';
+import { VmService } from './services/vms.js';
 import type { Store } from './store/store.js';
 import type { Timing } from './timing.js';
 
@@ -42,6 +43,7 @@ export class Platform {
   readonly agentPools: AgentPoolService;
   readonly compute: ComputeService;
   readonly operations: OperationService;
+  readonly vms: VmService;
 
   constructor(o: PlatformOptions) {
     this.controller = new Controller(o.store, o.clock, o.log);
@@ -53,6 +55,7 @@ export class Platform {
     this.agentPools = new AgentPoolService(this.ctx);
     this.compute = new ComputeService(this.ctx);
     this.operations = new OperationService(this.ctx);
+    this.vms = new VmService(this.ctx);
     this.controller.register(KIND.feature, (k) => this.registrations.reconcileFeature(k));
     this.controller.register(KIND.provider, (k) => this.registrations.reconcileProvider(k));
     this.controller.register(KIND.agentPool, (k) => reconcileAgentPool(this.ctx, k));

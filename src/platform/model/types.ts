@@ -168,6 +168,8 @@ export interface VirtualMachine {
   readonly createdAt: number;
   readonly lastBootAt?: number;
   readonly failure?: { readonly code: string; readonly message: string };
+  /** A VM action (start, restart, reimage …) in progress, finished when the VM settles. */
+  readonly operationId?: string;
 }
 
 export interface ScaleSet {

@@ -133,7 +133,7 @@ export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string):
     // 5. finish the operation
     if (pool.operationId) {
       const nodes = live().map(([, e]) => e.vm).filter((v) => v.stage !== 'Deleting');
-      const settled = live().length === pool.count && nodes.every((v) => v.stage === 'Running' && v.model.generation === pool.generation);
+      const settled = live().length === pool.count && nodes.every((v) => (v.stage === 'Running' || v.stage === 'Stopped') && v.model.generation === pool.generation);
       const failed = nodes.some((v) => v.stage === 'Failed' && v.model.generation === pool.generation) && nodes.every((v) => STABLE.has(v.stage) || v.stage === 'Failed');
       if (settled || failed) {
         const status = settled ? 'Succeeded' : 'Failed';
@@ -152,7 +152,16 @@ export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string):
     }
   }
 
-  // 6. commit
+  // 6. finish VM actions (start/restart/reimage) whose VM has settled, then commit
+  for (const [key, e] of live()) {
+    const vm = e.vm;
+    if (!vm.operationId || !STABLE.has(vm.stage)) continue;
+    const failed = vm.stage === 'Failed';
+    const fin = await new OperationService(ctx).finishWrite(vm.subscriptionId, vm.operationId, failed ? 'Failed' : 'Succeeded', failed && vm.failure ? { error: vm.failure } : {});
+    if (fin) writes.push(fin);
+    const { operationId: _o, ...rest } = vm;
+    set(key, rest);
+  }
   for (const [key, e] of current) {
     if (!e.changed) continue;
     writes.push(e.vm === null ? { op: 'delete', kind: KIND.vm, key, expectRev: e.rev } : { op: 'put', kind: KIND.vm, key, value: e.vm, expectRev: e.rev });

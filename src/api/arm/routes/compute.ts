@@ -1,7 +1,13 @@
 /** Microsoft.Compute (read-only): the scale sets and VMs of agent pools, in the node resource group. */
+import { parseTamperComponent } from '../../../platform/boot/tamper.js';
+import { notFound } from '../../../platform/errors.js';
 import type { AgentPool } from '../../../platform/model/types.js';
+import type { VmAction } from '../../../platform/services/vms.js';
 import type { Route } from '../../http/router.js';
-import { json } from '../../http/types.js';
+import { json, type ApiRequest } from '../../http/types.js';
+import { Body, parseJsonBody } from '../body.js';
+import { operationToWire } from '../convert/resources.js';
+import { invalidContent } from '../errors.js';
 import { scaleSetToWire, vmInstanceView, vmToWire } from '../convert/compute.js';
 import { sub, type ArmDeps } from './deps.js';
 
@@ -39,6 +45,76 @@ export function computeRoutes(d: ArmDeps): Route[] {
     {
       method: 'GET', path: `${VMSS}/{vmScaleSetName}/virtualMachines/{instanceId}/instanceView`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read',
       handler: async (req) => json(200, vmInstanceView(await c.getVm(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!, Number(req.params.instanceId)))),
+    },
+  ];
+}
+
+/**
+ * VM actions and Trusted Launch diagnostics on scale set VMs:
+ *   POST …/virtualMachines/{id}/start|powerOff|deallocate|restart|reimage  (Compute, 202 + Azure-AsyncOperation)
+ *   POST …/virtualMachines/{id}/retrieveBootDiagnosticsData                (Compute: URIs of the serial log)
+ *   GET  …/virtualMachines/{id}/serialConsoleLog                           (the serial log, text/plain)
+ *   GET  …/virtualMachines/{id}/measuredBootLog | imaLog                   (binary_bios_measurements, IMA binary list)
+ *   POST …/virtualMachines/{id}/tamper  {"component": "kernel"}            (the chaos face)
+ */
+export function computeActionRoutes(d: ArmDeps): Route[] {
+  const vms = d.platform.vms;
+  const VM = `${VMSS}/{vmScaleSetName}/virtualMachines/{instanceId}`;
+  const find = (req: ApiRequest) => vms.findByInstance(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!, Number(req.params.instanceId));
+  const actions: VmAction[] = ['start', 'powerOff', 'deallocate', 'restart', 'reimage'];
+  return [
+    ...actions.map(
+      (action): Route => ({
+        method: 'POST', path: `${VM}/${action}`, auth: 'arm', versions: 'compute', action: `Microsoft.Compute/virtualMachineScaleSets/virtualMachines/${action}/action`,
+        handler: async (req) => {
+          const { operation } = await vms.act(await find(req), action);
+          if (!operation) return { status: 200 };
+          const url = `${req.baseUrl}/subscriptions/${operation.subscriptionId}/providers/Microsoft.Compute/locations/${operation.location}/operations/${operation.id}?api-version=${encodeURIComponent(req.query.get('api-version') ?? '')}`;
+          return { status: 202, headers: { 'azure-asyncoperation': url, location: url, 'retry-after': String(d.lro.retryAfterSeconds) } };
+        },
+      }),
+    ),
+    {
+      method: 'GET', path: '/subscriptions/{subscriptionId}/providers/Microsoft.Compute/locations/{location}/operations/{operationId}', auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/locations/operations/read',
+      handler: async (req) => json(200, operationToWire(await d.platform.operations.get(sub(req.params), req.params.operationId!))),
+    },
+    {
+      method: 'POST', path: `${VM}/retrieveBootDiagnosticsData`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/retrieveBootDiagnosticsData/action',
+      handler: async (req) => {
+        await find(req);
+        const base = `${req.baseUrl}${req.path.replace(/\/retrieveBootDiagnosticsData$/i, '')}`;
+        const v = encodeURIComponent(req.query.get('api-version') ?? '');
+        return json(200, { consoleScreenshotBlobUri: `${base}/serialConsoleLog?api-version=${v}&format=screenshot`, serialConsoleLogBlobUri: `${base}/serialConsoleLog?api-version=${v}` });
+      },
+    },
+    {
+      method: 'GET', path: `${VM}/serialConsoleLog`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read',
+      handler: async (req) => {
+        const rec = await vms.bootRecord((await find(req)).key);
+        if (!rec) throw notFound('BootDiagnosticsNotFound', 'The VM has not booted yet: no boot diagnostics are available.');
+        return { status: 200, raw: new TextEncoder().encode(rec.serialLog), headers: { 'content-type': 'text/plain; charset=utf-8' } };
+      },
+    },
+    ...(['measuredBootLog', 'imaLog'] as const).map(
+      (what): Route => ({
+        method: 'GET', path: `${VM}/${what}`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read',
+        handler: async (req) => {
+          const key = (await find(req)).key;
+          const bytes = what === 'measuredBootLog' ? await vms.eventLog(key) : await vms.imaLog(key);
+          if (!bytes) throw notFound('MeasuredBootLogNotFound', `The VM has no ${what === 'imaLog' ? 'IMA log' : 'measured boot log'}: it has not booted with a vTPM.`);
+          return { status: 200, raw: bytes, headers: { 'content-type': 'application/octet-stream' } };
+        },
+      }),
+    ),
+    {
+      method: 'POST', path: `${VM}/tamper`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/write',
+      handler: async (req) => {
+        const b = Body.root(parseJsonBody(req.body));
+        const component = b.str('component');
+        if (!component) throw invalidContent("Required property 'component' not found in JSON", 'component');
+        const t = await vms.tamper(await find(req), [parseTamperComponent(component)], b.str('module'));
+        return json(200, { components: t.components, ...(t.module ? { module: t.module } : {}), takesEffect: 'at the next boot (restart the VM)' });
+      },
     },
   ];
 }
