@@ -1,0 +1,120 @@
+/**
+ * Debian's tpm2-tools 5.4 against our simulator exported with swtpm's socket protocol, as
+ * `tl tpm serve --port P --state DIR` runs it (TPM2TOOLS_TCTI=swtpm:host=127.0.0.1,port=P):
+ * PCR read/extend, the EK certificate from NV, tpm2_createek/createak, tpm2_quote checked by
+ * tpm2_checkquote and by our verifier, tpm2_makecredential (software and TPM) with
+ * tpm2_activatecredential, and the state surviving a server restart.
+ */
+import { X509Certificate, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fromHex, toHex } from '../../core/bytes.js';
+import { verifyQuote } from '../crypto/quote.js';
+import { publicKeyOf } from '../crypto/keys.js';
+import { startTpmServer, type TpmServer } from '../io/swtpm-server.js';
+import { parseTpm2bPublic } from '../types/public.js';
+import { Tools } from '../test-support/tpm2-tools.js';
+
+let stateDir: string;
+let work: string;
+let server: TpmServer;
+let t: Tools;
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(join(tmpdir(), 'tl-tpmstate-'));
+  work = mkdtempSync(join(tmpdir(), 'tl-tools-'));
+  server = await startTpmServer({ port: 0, stateDir });
+  t = new Tools('127.0.0.1', server.port, work);
+});
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(stateDir, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+const file = (name: string) => new Uint8Array(readFileSync(join(work, name)));
+
+describe('tpm2-tools against the simulator', () => {
+  it('reads PCR 0 as started at locality 3 and extends PCR 16', async () => {
+    const pcr0 = await t.ok('tpm2_pcrread', 'sha256:0');
+    expect(pcr0).toMatch(/0 : 0x0{62}03\b/);
+    await t.ok('tpm2_pcrextend', '16:sha256=' + '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+    // SHA256(0^32 ‖ SHA256("hello")) — the value the reference doc checked on swtpm.
+    expect(await t.ok('tpm2_pcrread', 'sha256:16')).toMatch(/16: 0x9851312028952521510E8EAAB5BE94E7DC24B5FC292B2E9781173CF11FFA9878/);
+  });
+
+  it('reads the EK certificate with tpm2_nvread; tpm2_createek returns the certified key', async () => {
+    const pub = await t.ok('tpm2_nvreadpublic', '0x1c00002');
+    expect(pub).toMatch(/value: 0x62072001/);
+    await t.ok('tpm2_nvread', '0x1c00002', '-C', 'o', '-o', 'ek_cert.der');
+    const cert = new X509Certificate(file('ek_cert.der'));
+    expect(cert.checkIssued(new X509Certificate(server.ca!.certificate))).toBe(true);
+    expect(cert.verify(new X509Certificate(server.ca!.certificate).publicKey)).toBe(true);
+    await t.ok('tpm2_createek', '-c', 'ek.ctx', '-G', 'rsa', '-u', 'ek.pub');
+    await t.ok('tpm2_flushcontext', '-t');
+    const ek = parseTpm2bPublic(file('ek.pub'));
+    expect(publicKeyOf(ek).export({ format: 'jwk' }).n).toBe(cert.publicKey.export({ format: 'jwk' }).n);
+  });
+
+  it('creates an AK under the EK, quotes, and tpm2_checkquote and our verifier accept the quote', async () => {
+    await t.ok('tpm2_createak', '-C', 'ek.ctx', '-c', 'ak.ctx', '-G', 'rsa', '-g', 'sha256', '-s', 'rsassa', '-u', 'ak.pub', '-n', 'ak.name', '-r', 'ak.priv');
+    await t.flush();
+    await t.ok('tpm2_readpublic', '-c', 'ak.ctx', '-f', 'pem', '-o', 'ak.pem');
+    await t.ok('tpm2_flushcontext', '-t');
+    const nonce = randomBytes(16).toString('hex');
+    await t.ok('tpm2_quote', '-c', 'ak.ctx', '-l', 'sha256:0,1,2,3,4,5,6,7,16', '-q', nonce, '-m', 'quote.msg', '-s', 'quote.sig', '-o', 'quote.pcrs', '-g', 'sha256');
+    await t.ok('tpm2_flushcontext', '-t');
+    expect((await t.run('tpm2_checkquote', '-u', 'ak.pem', '-m', 'quote.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-g', 'sha256', '-q', nonce)).code).toBe(0);
+    const wrong = await t.run('tpm2_checkquote', '-u', 'ak.pem', '-m', 'quote.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-g', 'sha256', '-q', 'deadbeef');
+    expect(wrong.code).not.toBe(0);
+    expect(wrong.stderr).toMatch(/nonce/);
+    const ak = parseTpm2bPublic(file('ak.pub'));
+    expect(verifyQuote({ akPublic: ak, quoted: file('quote.msg'), signature: file('quote.sig'), nonce: fromHex(nonce) }).problems).toEqual([]);
+    const tampered = file('quote.msg');
+    tampered[tampered.length - 1]! ^= 0x01;
+    writeFileSync(join(work, 'tampered.msg'), tampered);
+    expect((await t.run('tpm2_checkquote', '-u', 'ak.pem', '-m', 'tampered.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-g', 'sha256', '-q', nonce)).code).not.toBe(0);
+  });
+
+  it('activates credentials made by tpm2_makecredential, in software and in the TPM', async () => {
+    writeFileSync(join(work, 'secret.bin'), randomBytes(32));
+    const akName = toHex(file('ak.name'));
+    await t.ok('tpm2_makecredential', '-T', 'none', '-u', 'ek.pub', '-s', 'secret.bin', '-n', akName, '-o', 'cred.blob');
+    await t.ok('tpm2_makecredential', '-u', 'ek.pub', '-s', 'secret.bin', '-n', akName, '-o', 'cred2.blob');
+    await t.flush();
+    for (const blob of ['cred.blob', 'cred2.blob']) {
+      await t.ok('tpm2_startauthsession', '--policy-session', '-S', 'session.ctx');
+      expect(await t.ok('tpm2_policysecret', '-S', 'session.ctx', '-c', 'e')).toMatch(/^837197674484b3f81a90cc8d46a5d724fd52d76e06520b64f2a1da1b331469aa/);
+      await t.ok('tpm2_activatecredential', '-c', 'ak.ctx', '-C', 'ek.ctx', '-i', blob, '-o', `recovered-${blob}`, '-P', 'session:session.ctx');
+      await t.ok('tpm2_flushcontext', 'session.ctx');
+      await t.flush();
+      expect(toHex(file(`recovered-${blob}`))).toBe(toHex(file('secret.bin')));
+    }
+  });
+
+  it('refuses tpm2_activatecredential without the EK policy', async () => {
+    const r = await t.run('tpm2_activatecredential', '-c', 'ak.ctx', '-C', 'ek.ctx', '-i', 'cred.blob', '-o', 'nope.bin');
+    await t.flush();
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/authorization|0x12f|0x9\d\d/i);
+  });
+
+  it('keeps the EK and its certificate across a server restart (--state DIR)', async () => {
+    await t.ok('tpm2_evictcontrol', '-C', 'o', '-c', 'ak.ctx', '0x81010010');
+    await t.flush();
+    await server.close();
+    server = await startTpmServer({ port: 0, stateDir });
+    t = new Tools('127.0.0.1', server.port, work);
+    await t.ok('tpm2_nvread', '0x1c00002', '-C', 'o', '-o', 'ek_cert2.der');
+    expect(toHex(file('ek_cert2.der'))).toBe(toHex(file('ek_cert.der')));
+    await t.ok('tpm2_createek', '-c', 'ek2.ctx', '-G', 'rsa', '-u', 'ek2.pub');
+    await t.flush();
+    expect(toHex(file('ek2.pub'))).toBe(toHex(file('ek.pub')));
+    expect(await t.ok('tpm2_getcap', 'handles-persistent')).toMatch(/0x81010010/);
+    // PCRs were reset by the power cycle.
+    expect(await t.ok('tpm2_pcrread', 'sha256:16')).toMatch(/16: 0x0{64}/);
+  });
+});
