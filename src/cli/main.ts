@@ -63,7 +63,7 @@ export async function run(argv: readonly string[], io: Io, prog = progName()): P
     }
     // 3.
     const spec = await loadCommand(r.file);
-    const { argsFor, extensionHint, usageHints } = await import('./framework/command-args.js');
+    const { argsFor, extensionHint, hasExtension, usageHints } = await import('./framework/command-args.js');
     const { available, unavailable } = argsFor(spec, io);
     const { parseArgs } = await import('./framework/parse.js');
     const progCommand = [prog, ...r.path].join(' ');
@@ -72,13 +72,13 @@ export async function run(argv: readonly string[], io: Io, prog = progName()): P
       args: available,
       unavailable,
       progCommand,
-      usageHints: () => usageHints(prog, r.path, spec),
+      usageHints: () => usageHints(prog, r.path, spec, io),
       extensionHint: (a: ArgSpec) => extensionHint(prog, a, io),
       warn: (m) => (rest.includes('--only-show-errors') ? undefined : io.stderr.write(`WARNING: ${m}\n`)),
     });
     if (parsed.help) {
       const { commandHelp } = await import('./framework/help.js');
-      io.stdout.write(commandHelp(prog, r.path, spec, available.filter((a) => !GLOBAL_ARG_NAMES.has(a.names[0]!))));
+      io.stdout.write(commandHelp(prog, r.path, spec, available.filter((a) => !GLOBAL_ARG_NAMES.has(a.names[0]!)), hasExtension(io)));
       return 0;
     }
     const v = parsed.values;

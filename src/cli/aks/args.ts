@@ -9,7 +9,12 @@ import type { ArgSpec } from '../framework/types.js';
 const AKS_PREVIEW = { name: 'aks-preview', minVersion: '1.0.0b6' } as const;
 
 export const CLUSTER_NAME: ArgSpec = { names: ['--cluster-name'], required: true, help: 'The cluster name.' };
-export const NODEPOOL_NAME: ArgSpec = { names: ['--name', '--nodepool-name', '-n'], dest: 'nodepoolName', required: true, help: 'The node pool name.' };
+export const NODEPOOL_NAME: ArgSpec = {
+  names: ['--name', '--nodepool-name', '-n'],
+  dest: 'nodepoolName',
+  required: true,
+  help: 'The node pool name. It may contain only lowercase alphanumeric characters and must begin with a lowercase letter; for Linux node pools the length must be between 1 and 11 characters.',
+};
 export const MANAGED_CLUSTER_NAME: ArgSpec = { names: ['--name', '-n'], required: true, help: 'Name of the managed cluster.' };
 
 export const NODE_COUNT: ArgSpec = {
@@ -43,12 +48,20 @@ export const ZONES: ArgSpec = { names: ['--zones', '-z'], kind: 'list', help: 'S
 export const NODEPOOL_TAGS: ArgSpec = { names: ['--tags'], kind: 'list', help: 'The tags of the node pool. Space-separated tags: key[=value] [key[=value] ...].' };
 
 // --- aks-preview: Trusted Launch and the GPU driver
-export const ENABLE_SECURE_BOOT_POOL: ArgSpec = { names: ['--enable-secure-boot'], kind: 'flag', extension: AKS_PREVIEW, help: 'Enable Secure Boot on agent node pool. Must use VMSS agent pool type.' };
-export const ENABLE_VTPM_POOL: ArgSpec = { names: ['--enable-vtpm'], kind: 'flag', extension: AKS_PREVIEW, help: 'Enable vTPM on agent node pool. Must use VMSS agent pool type.' };
-export const ENABLE_SECURE_BOOT_CLUSTER: ArgSpec = { ...ENABLE_SECURE_BOOT_POOL, help: 'Enable Secure Boot on all node pools in the cluster. Must use VMSS agent pool type.' };
-export const ENABLE_VTPM_CLUSTER: ArgSpec = { ...ENABLE_VTPM_POOL, help: 'Enable vTPM on all node pools in the cluster. Must use VMSS agent pool type.' };
-export const ENABLE_SECURE_BOOT_UPDATE: ArgSpec = { ...ENABLE_SECURE_BOOT_POOL, help: 'Enable Secure Boot on an existing Trusted Launch enabled agent node pool. Must use VMSS agent pool type.' };
-export const ENABLE_VTPM_UPDATE: ArgSpec = { ...ENABLE_VTPM_POOL, help: 'Enable vTPM on an existing Trusted Launch enabled agent node pool. Must use VMSS agent pool type.' };
+const SB = 'Secure Boot lets only boot loaders, kernels and drivers signed by a trusted publisher start.';
+const VTPM = 'The vTPM measures the whole boot chain of the node (UEFI, OS, system and drivers) for attestation.';
+export const ENABLE_SECURE_BOOT_POOL: ArgSpec = { names: ['--enable-secure-boot'], kind: 'flag', extension: AKS_PREVIEW, help: `Enable Secure Boot on agent node pool. Must use VMSS agent pool type. ${SB}` };
+export const ENABLE_VTPM_POOL: ArgSpec = { names: ['--enable-vtpm'], kind: 'flag', extension: AKS_PREVIEW, help: `Enable vTPM on agent node pool. Must use VMSS agent pool type. ${VTPM}` };
+export const ENABLE_SECURE_BOOT_CLUSTER: ArgSpec = { ...ENABLE_SECURE_BOOT_POOL, help: `Enable Secure Boot on all node pools in the cluster. Must use VMSS agent pool type. ${SB}` };
+export const ENABLE_VTPM_CLUSTER: ArgSpec = { ...ENABLE_VTPM_POOL, help: `Enable vTPM on all node pools in the cluster. Must use VMSS agent pool type. ${VTPM}` };
+export const ENABLE_SECURE_BOOT_UPDATE: ArgSpec = {
+  ...ENABLE_SECURE_BOOT_POOL,
+  help: 'Enable Secure Boot on an existing Trusted Launch enabled agent node pool. Must use VMSS agent pool type. Pools created before the TrustedLaunchPreview feature was registered have no Trusted Launch image and cannot be updated. Updating reimages every node.',
+};
+export const ENABLE_VTPM_UPDATE: ArgSpec = {
+  ...ENABLE_VTPM_POOL,
+  help: 'Enable vTPM on an existing Trusted Launch enabled agent node pool. Must use VMSS agent pool type. Pools created before the TrustedLaunchPreview feature was registered have no Trusted Launch image and cannot be updated. Updating reimages every node.',
+};
 export const DISABLE_SECURE_BOOT: ArgSpec = { names: ['--disable-secure-boot'], kind: 'flag', extension: AKS_PREVIEW, help: 'Disable Secure Boot on on an existing Trusted Launch enabled agent node pool.' };
 export const DISABLE_VTPM: ArgSpec = { names: ['--disable-vtpm'], kind: 'flag', extension: AKS_PREVIEW, help: 'Disable vTPM on an existing Trusted Launch enabled agent node pool.' };
 export const SKIP_GPU_DRIVER: ArgSpec = {

@@ -28,9 +28,15 @@ export function extensionHint(prog: string, a: ArgSpec, io: Pick<Io, 'env' | 'ho
 }
 
 /** az's lines after a usage error: examples from the command's help and the reference link. */
-export function usageHints(prog: string, path: readonly string[], spec: CommandSpec): string[] {
+export function usageHints(prog: string, path: readonly string[], spec: CommandSpec, io: Pick<Io, 'env' | 'home'>): string[] {
   const lines = ['', 'Examples from AI knowledge base:'];
-  for (const e of (spec.examples ?? []).slice(0, 2)) lines.push(e.command.replace(/^az /, `${prog} `), e.summary, '');
+  const installed = loadConfig(io).extensions ?? {};
+  for (const e of (spec.examples ?? []).filter((x) => !x.extension || installed[x.extension]).slice(0, 2)) lines.push(e.command.replace(/^az /, `${prog} `), e.summary, '');
   lines.push(`https://learn.microsoft.com/cli/azure/${path.slice(0, -1).join('/')}#az-${path.join('-')}`, 'Read more about the command in reference docs');
   return lines;
+}
+
+export function hasExtension(io: Pick<Io, 'env' | 'home'>): (name: string) => boolean {
+  const installed = loadConfig(io).extensions ?? {};
+  return (name) => installed[name] !== undefined;
 }

@@ -45,7 +45,7 @@ function section(title: string, args: readonly ArgSpec[], leftWidth: number): st
   return lines;
 }
 
-export function commandHelp(prog: string, path: readonly string[], c: CommandSpec, args: readonly ArgSpec[]): string {
+export function commandHelp(prog: string, path: readonly string[], c: CommandSpec, args: readonly ArgSpec[], hasExtension: (name: string) => boolean = () => true): string {
   const visible = args.filter((a) => !a.hidden);
   const globals = [...GLOBAL_ARGS, ...(c.arm ? [SUBSCRIPTION_ARG] : [])];
   const all = [...visible, ...globals];
@@ -56,9 +56,10 @@ export function commandHelp(prog: string, path: readonly string[], c: CommandSpe
   const groups = [...new Set(visible.map((a) => a.group).filter((g): g is string => !!g))].sort();
   for (const g of groups) lines.push(...section(`${g} Arguments`, visible.filter((a) => a.group === g), leftWidth));
   lines.push(...section('Global Arguments', globals, leftWidth));
-  if (c.examples?.length) {
+  const examples = (c.examples ?? []).filter((e) => !e.extension || hasExtension(e.extension));
+  if (examples.length) {
     lines.push('', 'Examples');
-    for (const e of c.examples) {
+    for (const e of examples) {
       lines.push(`    ${e.summary}`);
       for (const l of wrap(e.command.replace(/^az /, `${prog} `), WIDTH - 8)) lines.push(`        ${l}`);
       lines.push('');

@@ -37,6 +37,8 @@ export type Args = Readonly<Record<string, ArgValue>>;
 export interface Example {
   readonly summary: string;
   readonly command: string;
+  /** Shown only while this extension is added (the example uses its arguments). */
+  readonly extension?: string;
 }
 
 export interface GlobalOptions {

@@ -39,7 +39,7 @@ export const command: CommandSpec = {
   ],
   examples: [
     { summary: 'Create a Kubernetes cluster with an existing SSH public key.', command: 'az aks create -g MyResourceGroup -n MyManagedCluster --ssh-key-value /path/to/publickey' },
-    { summary: 'Create a cluster with Trusted Launch: Secure Boot and vTPM on its nodes (needs aks-preview).', command: 'az aks create --name myAKSCluster --resource-group myResourceGroup --node-count 1 --enable-secure-boot --enable-vtpm --enable-managed-identity --generate-ssh-keys' },
+    { summary: 'Create a cluster with Trusted Launch: Secure Boot and vTPM on its nodes (needs aks-preview).', command: 'az aks create --name myAKSCluster --resource-group myResourceGroup --node-count 1 --enable-secure-boot --enable-vtpm --enable-managed-identity --generate-ssh-keys', extension: 'aks-preview' },
   ],
   async run(ctx, a) {
     validateNodepoolName((a.nodepoolName as string | undefined) ?? '');

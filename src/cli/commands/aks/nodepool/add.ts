@@ -24,7 +24,7 @@ export const command: CommandSpec = {
   ],
   examples: [
     { summary: 'Create a nodepool in an existing AKS cluster with ephemeral os enabled.', command: 'az aks nodepool add -g MyResourceGroup -n nodepool1 --cluster-name MyManagedCluster --node-osdisk-type Ephemeral --node-osdisk-size 48' },
-    { summary: 'Add a node pool with Trusted Launch (vTPM and Secure Boot; needs the aks-preview extension).', command: 'az aks nodepool add --resource-group myResourceGroup --cluster-name myAKSCluster --name mynodepool --node-count 3 --enable-vtpm --enable-secure-boot' },
+    { summary: 'Add a node pool with Trusted Launch (vTPM and Secure Boot; needs the aks-preview extension).', command: 'az aks nodepool add --resource-group myResourceGroup --cluster-name myAKSCluster --name mynodepool --node-count 3 --enable-vtpm --enable-secure-boot', extension: 'aks-preview' },
   ],
   async run(ctx, a) {
     const rg = a.resourceGroup as string;

@@ -55,8 +55,8 @@ export const command: CommandSpec = {
     A.ENABLE_SECURE_BOOT_UPDATE, A.DISABLE_SECURE_BOOT, A.ENABLE_VTPM_UPDATE, A.DISABLE_VTPM,
   ],
   examples: [
-    { summary: 'Enable Secure Boot and vTPM on a node pool with a Trusted Launch image (reimages its nodes).', command: 'az aks nodepool update --cluster-name myAKSCluster --resource-group myResourceGroup --name mynodepool --enable-secure-boot --enable-vtpm' },
-    { summary: 'Disable Secure Boot.', command: 'az aks nodepool update --cluster-name myAKSCluster --resource-group myResourceGroup --name mynodepool --disable-secure-boot' },
+    { summary: 'Enable Secure Boot and vTPM on a node pool with a Trusted Launch image (reimages its nodes).', command: 'az aks nodepool update --cluster-name myAKSCluster --resource-group myResourceGroup --name mynodepool --enable-secure-boot --enable-vtpm', extension: 'aks-preview' },
+    { summary: 'Disable Secure Boot.', command: 'az aks nodepool update --cluster-name myAKSCluster --resource-group myResourceGroup --name mynodepool --disable-secure-boot', extension: 'aks-preview' },
   ],
   async run(ctx, a) {
     exclusive(a, 'enableSecureBoot', 'disableSecureBoot', '--enable-secure-boot', '--disable-secure-boot');
