@@ -42,12 +42,11 @@ const looksLikeTypoOption = (t: string) => fixTypographicDashes(t) !== undefined
 function lookup(name: string, byName: Map<string, ArgSpec>): ArgSpec | undefined {
   const exact = byName.get(name);
   if (exact || !name.startsWith('--')) return exact;
-  const hits = [...new Set([...byName.entries()].filter(([n]) => n.startsWith('--') && n.startsWith(name)).map(([, a]) => a))];
-  if (hits.length > 1) {
-    const names = hits.map((a) => a.names.find((n) => n.startsWith(name))!).sort();
-    throw parseError('ArgumentUsageError', `ambiguous option: ${name} could match ${names.join(', ')}`);
-  }
-  return hits[0];
+  // argparse lists every matching option string, in the order they were defined
+  const matches = [...byName.keys()].filter((n) => n.startsWith('--') && n.startsWith(name));
+  const specs = new Set(matches.map((n) => byName.get(n)!));
+  if (specs.size > 1) throw parseError('ArgumentUsageError', `ambiguous option: ${name} could match ${matches.join(', ')}`);
+  return [...specs][0];
 }
 
 export function parseArgs(p: ParseInput): Parsed {
@@ -103,7 +102,7 @@ export function parseArgs(p: ParseInput): Parsed {
       const items: string[] = explicit !== undefined ? [explicit] : [];
       while (i + 1 < tokens.length && !looksLikeOption(tokens[i + 1]!) && !looksLikeTypoOption(tokens[i + 1]!)) items.push(tokens[++i]!);
       if (items.length === 0) throw parseError('ArgumentUsageError', `argument ${displayName(spec)}: expected at least one argument`, p.usageHints());
-      values[dest] = items.map((v) => checkChoice(spec, name, v, p));
+      values[dest] = items.map((v) => checkChoice(spec, v, p));
       continue;
     }
     let v = explicit;
@@ -115,7 +114,7 @@ export function parseArgs(p: ParseInput): Parsed {
       v = next;
       i++;
     }
-    v = checkChoice(spec, name, v, p);
+    v = checkChoice(spec, v, p);
     if (spec.type === 'int') {
       if (!/^[-+]?\d+$/.test(v.trim())) throw parseError('InvalidArgumentValueError', `argument ${displayName(spec)}: invalid int value: '${v}'`, p.usageHints());
       values[dest] = Number.parseInt(v, 10);
@@ -139,11 +138,12 @@ export function parseArgs(p: ParseInput): Parsed {
   return { values, help };
 }
 
-function checkChoice(spec: ArgSpec, typed: string, v: string, p: ParseInput): string {
+function checkChoice(spec: ArgSpec, v: string, p: ParseInput): string {
   if (!spec.choices) return v;
   const hit = spec.choices.find((c) => c.toLowerCase() === v.toLowerCase());
   if (hit) return hit;
-  const param = spec.names.find((n) => n.startsWith(typed)) ?? spec.names[0]!;
+  // az names the argument by its first option string, whichever the user typed
+  const param = spec.names[0]!;
   const close = closeMatches(v, [...spec.choices]);
   throw parseError(
     'InvalidArgumentValueError',

@@ -5,7 +5,7 @@
  *    type and etag skipped, lists/dicts/None left out, headers with the first letter capitalised;
  *  - tabulate "simple": header, a dash rule per column, two spaces between columns, every cell
  *    left-aligned (disable_numparse) and padded to the column width, which is at least the
- *    header's length + 2 (tabulate's MIN_PADDING).
+ *    header's length + 2 (tabulate's MIN_PADDING); trailing blanks are stripped.
  */
 import { UserError } from '../framework/errors.js';
 import { pyStr } from './formats.js';
@@ -37,7 +37,8 @@ export function tabulate(rows: readonly Map<string, unknown>[]): string {
   if (headers.length === 0) return '';
   const cells = rows.map((r) => headers.map((h) => (r.has(h) ? pyStr(r.get(h)) : '')));
   const widths = headers.map((h, i) => Math.max(h.length + 2, ...cells.map((c) => c[i]!.length)));
-  const line = (vals: readonly string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ');
+  // tabulate's _build_simple_row strips the trailing padding of each line
+  const line = (vals: readonly string[]) => vals.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

@@ -12,7 +12,7 @@ export const command: CommandSpec = {
     const arm = await ArmClient.create(ctx);
     const want = (a.name as string).toLowerCase();
     const s = (await listSubscriptions(arm)).find((x) => x.subscriptionId.toLowerCase() === want || x.displayName.toLowerCase() === want);
-    if (!s) throw new UserError('ResourceNotFoundError', `The subscription of '${a.name as string}' doesn't exist in cloud 'AzureCloud'.`);
+    if (!s) throw new UserError('CLIError', `The subscription of '${a.name as string}' doesn't exist in cloud 'AzureCloud'.`);
     const c = loadConfig(ctx.io);
     saveConfig(ctx.io, { ...c, defaults: { ...c.defaults, subscription: s.subscriptionId } });
     return undefined;
