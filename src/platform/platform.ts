@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import { KubeService } from './kube/kube.js';
 import { KIND } from './model/keys.js';
 import { reconcileAgentPool } from './reconcile/agent-pool.js';
 import { reconcileCluster } from './reconcile/cluster.js';
@@ -44,10 +45,14 @@ export class Platform {
   readonly compute: ComputeService;
   readonly operations: OperationService;
   readonly vms: VmService;
+  /** Issue 9: every cluster's Kubernetes API and the controllers behind it. */
+  readonly kube: KubeService;
 
   constructor(o: PlatformOptions) {
     this.controller = new Controller(o.store, o.clock, o.log);
-    this.ctx = { store: o.store, clock: o.clock, timing: o.timing, log: o.log, ids: o.ids ?? randomIds, queue: this.controller, hooks: o.hooks ?? {}, locations: o.locations ?? DEFAULT_LOCATIONS };
+    // A copy, so the Kubernetes drain can be added below without touching the caller's object.
+    const hooks: Hooks = { ...(o.hooks ?? {}) };
+    this.ctx = { store: o.store, clock: o.clock, timing: o.timing, log: o.log, ids: o.ids ?? randomIds, queue: this.controller, hooks, locations: o.locations ?? DEFAULT_LOCATIONS };
     this.identity = new IdentityService(this.ctx);
     this.registrations = new RegistrationService(this.ctx);
     this.resourceGroups = new ResourceGroupService(this.ctx);
@@ -61,14 +66,21 @@ export class Platform {
     this.controller.register(KIND.agentPool, (k) => reconcileAgentPool(this.ctx, k));
     this.controller.register(KIND.cluster, (k) => reconcileCluster(this.ctx, k));
     this.controller.register(KIND.resourceGroup, (k) => reconcileResourceGroup(this.ctx, k));
+    // Issue 9: Kubernetes controllers, and the drain the pool reconciler runs before a reimage or removal.
+    this.kube = new KubeService(this.ctx);
+    this.kube.register(this.controller);
+    hooks.drainVm ??= (vm, reason) => this.kube.drainVm(vm, reason);
   }
 
   /** Start the controller: resumes every operation that was in flight when the store was last closed. */
   async start(): Promise<void> {
+    // The Kubernetes cache loads first: its controllers' first passes read it.
+    await this.kube.start();
     await this.controller.start();
   }
 
   stop(): void {
     this.controller.stop();
+    this.kube.stop();
   }
 }

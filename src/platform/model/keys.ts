@@ -16,6 +16,16 @@ export const KIND = {
   vm: 'vm',
   operation: 'operation',
   settings: 'settings',
+  // Kubernetes objects of every cluster's API (issue 9): keys `{clusterUid}/[{namespace}/]{name}`.
+  kubeNamespace: 'kubeNamespace',
+  kubeNode: 'kubeNode',
+  kubePod: 'kubePod',
+  kubeEvent: 'kubeEvent',
+  kubeLease: 'kubeLease',
+  // Written by guest attestation (issue 8), read by node sync (issue 9): one result per VM
+  // (key = the VM's store key) and one setting per cluster (key = the cluster's store key).
+  attestationResult: 'attestationResult',
+  attestationSettings: 'attestationSettings',
 } as const;
 
 const lc = (s: string) => s.toLowerCase();

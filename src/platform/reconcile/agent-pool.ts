@@ -7,6 +7,7 @@
  *   2. a deleting pool: send every VM to Deleting; when none is left, remove the pool and its scale set,
  *   3. scale: create missing VMs, delete the highest-numbered extra ones,
  *   4. reimage rollout: move outdated VMs (older pool generation) to Reimaging, at most maxSurge at a time,
+ *      (steps 2–4: a VM leaves service only once the drain hook has cordoned and drained its node — issue 9),
  *   5. finish the pool's operation when every VM runs the current generation (or one failed),
  *   6. commit everything atomically (compare-and-swap; a conflict re-queues the pool),
  *   7. schedule the next pass for the earliest due stage.
@@ -36,6 +37,20 @@ export const clusterKeyOfPool = (poolKey: string): string => poolKey.slice(0, po
 
 type VmState = VirtualMachine & { reimaging?: boolean };
 
+/** How soon to ask the drain hook again when a node is not drained yet. */
+export const DRAIN_RETRY_MS = 500;
+
+/** Issue 9: cordon and drain the VM's node before it is reimaged or deleted (true: go ahead). */
+async function drained(ctx: PlatformContext, vm: VirtualMachine, reason: 'Reimage' | 'Delete'): Promise<boolean> {
+  if (!ctx.hooks.drainVm) return true;
+  try {
+    return await ctx.hooks.drainVm(vm, reason);
+  } catch (e) {
+    ctx.log.warn({ err: e, vm: vm.computerName }, 'drain failed; will retry');
+    return false;
+  }
+}
+
 export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string): Promise<void> {
   const { store, clock, timing } = ctx;
   const rec = await store.get<AgentPool>(KIND.agentPool, poolKey);
@@ -49,7 +64,7 @@ export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string):
   const vmRecs = await store.list<VmState>(KIND.vm, { prefix: `${ssKey}/` });
   const now = clock.now();
   const writes: WriteOp[] = [];
-  const after: { deleted: VirtualMachine[] } = { deleted: [] };
+  const after: { deleted: VirtualMachine[]; retryDrain: boolean } = { deleted: [], retryDrain: false };
   const current = new Map<string, { rev: number; vm: VmState | null; changed: boolean }>(vmRecs.map((r) => [r.key, { rev: r.rev, vm: r.value, changed: false }]));
   const set = (key: string, vm: VmState | null) => {
     const e = current.get(key);
@@ -77,7 +92,14 @@ export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string):
 
   // 2. a deleting pool
   if (pool.deleting) {
-    for (const [key, { vm }] of live()) if (vm.stage !== 'Deleting') set(key, { ...vm, stage: 'Deleting', stageDueAt: dueAt('Deleting', now, timing)! });
+    for (const [key, { vm }] of live()) {
+      if (vm.stage === 'Deleting') continue;
+      if (!(await drained(ctx, vm, 'Delete'))) {
+        after.retryDrain = true;
+        continue;
+      }
+      set(key, { ...vm, stage: 'Deleting', stageDueAt: dueAt('Deleting', now, timing)! });
+    }
     if (live().length === 0) {
       for (const [key, e] of current) if (e.changed) writes.push({ op: 'delete', kind: KIND.vm, key, expectRev: e.rev });
       writes.push({ op: 'delete', kind: KIND.agentPool, key: poolKey, expectRev: rec.rev });
@@ -115,7 +137,13 @@ export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string):
       }
     } else if (active.length > pool.count) {
       const extra = active.sort(([, a], [, b]) => b.vm.instanceId - a.vm.instanceId).slice(0, active.length - pool.count);
-      for (const [key, { vm }] of extra) set(key, { ...vm, stage: 'Deleting', stageDueAt: dueAt('Deleting', now, timing)! });
+      for (const [key, { vm }] of extra) {
+        if (!(await drained(ctx, vm, 'Delete'))) {
+          after.retryDrain = true;
+          continue;
+        }
+        set(key, { ...vm, stage: 'Deleting', stageDueAt: dueAt('Deleting', now, timing)! });
+      }
     }
     if (!ssRec || ss.nextInstanceId !== ssRec.value.nextInstanceId) writes.push({ op: 'put', kind: KIND.scaleSet, key: ssKey, value: ss, expectRev: ssRec?.rev ?? 0 });
 
@@ -126,6 +154,10 @@ export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string):
     const outdated = serving.filter(([, e]) => e.vm.model.generation < pool.generation && STABLE.has(e.vm.stage)).sort(([, a], [, b]) => a.vm.instanceId - b.vm.instanceId);
     const slots = Math.max(0, surgeCount(pool.upgradeSettings.maxSurge, pool.count) - inFlight);
     for (const [key, { vm }] of outdated.slice(0, slots)) {
+      if (!(await drained(ctx, vm, 'Reimage'))) {
+        after.retryDrain = true;
+        continue;
+      }
       const { failure: _f, ...rest } = vm;
       set(key, { ...rest, stage: 'Reimaging', stageDueAt: dueAt('Reimaging', now, timing)!, model, reimaging: true });
     }
@@ -171,7 +203,7 @@ export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string):
   if (!pool.operationId) ctx.queue.enqueue(KIND.cluster, clusterKeyOfPool(poolKey));
 
   // 7. next pass
-  const next = Math.min(...live().map(([, e]) => e.vm.stageDueAt ?? Infinity));
+  const next = Math.min(...live().map(([, e]) => e.vm.stageDueAt ?? Infinity), after.retryDrain ? now + DRAIN_RETRY_MS : Infinity);
   if (Number.isFinite(next)) ctx.queue.enqueueAt(KIND.agentPool, poolKey, next);
 }
 

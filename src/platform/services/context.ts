@@ -21,6 +21,12 @@ export interface Hooks {
   bootVm?(vm: VirtualMachine, pool: AgentPool): Promise<BootOutcome>;
   /** A VM was deleted: release what it owned (vTPM state, logs, Kubernetes Node). */
   vmDeleted?(vm: VirtualMachine): Promise<void>;
+  /**
+   * Issue 9: before a VM is reimaged or removed, cordon and drain its Kubernetes Node.
+   * Resolves true once the node is drained; false means "not yet, ask again later" (the pool
+   * reconciler then leaves the VM as it is for this pass).
+   */
+  drainVm?(vm: VirtualMachine, reason: 'Reimage' | 'Delete'): Promise<boolean>;
 }
 
 export interface Ids {
