@@ -107,9 +107,10 @@ export async function run(argv: readonly string[], io: Io, prog = progName()): P
 
 const GLOBAL_ARG_NAMES = new Set(['--debug', '--help', '--only-show-errors', '--output', '--query', '--verbose', '--subscription']);
 
+/** az's default output: AZURE_CORE_OUTPUT, else the config's `defaults.output`, else json. */
 function defaultOutput(io: Io): string {
-  const env = io.env.AZURE_CORE_OUTPUT?.toLowerCase();
-  return env && ['json', 'jsonc', 'none', 'table', 'tsv', 'yaml', 'yamlc'].includes(env) ? env : 'json';
+  const ok = (v: string | undefined) => (v && ['json', 'jsonc', 'none', 'table', 'tsv', 'yaml', 'yamlc'].includes(v.toLowerCase()) ? v.toLowerCase() : undefined);
+  return ok(io.env.AZURE_CORE_OUTPUT) ?? ok(loadConfig(io).defaults?.output) ?? 'json';
 }
 
 function installedExtension(io: Io, name: string): boolean {

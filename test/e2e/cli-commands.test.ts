@@ -89,6 +89,20 @@ describe('login and accounts', () => {
     expect((await tl(e, 'group show -n cmds')).code).toBe(1);
   });
 
+  it('gets a new token from the token endpoint when the profile has an expired or refused one', async () => {
+    for (const [accessToken, expiresOn] of [['old', 0], ['not-a-token', 4102444800]] as const) {
+      const home = mkdtempSync(join(tmpdir(), 'tl-token-'));
+      writeFileSync(join(home, 'profile.json'), JSON.stringify({ ...server.profile, accessToken, expiresOn }));
+      const e = { ...cliEnv(server), tlHome: home };
+      const r = await tl(e, 'group show -n cmds --query name -o tsv --debug');
+      expect(r.stdout, r.stderr).toBe('cmds\n');
+      if (expiresOn > 0) expect(r.stderr).toContain('DEBUG: Response status: 401\nDEBUG: The access token was refused; requesting a new one.\n');
+      const cache = JSON.parse(readFileSync(join(e.configDir, 'token-cache.json'), 'utf8'));
+      expect(cache).toEqual([{ key: `${server.profile.endpoint}|${server.profile.tenantId}|${server.profile.clientId}`, accessToken: expect.stringMatching(/^ey/), expiresOn: expect.any(Number) }]);
+      expect(statSync(join(e.configDir, 'token-cache.json')).mode & 0o777).toBe(0o600);
+    }
+  });
+
   it('--subscription by name or id; an unknown one is refused', async () => {
     expect((await tl(env, 'group show -n cmds --subscription "Trusted Launch (local)" --query name -o tsv')).stdout).toBe('cmds\n');
     expect((await tl(env, `group show -n cmds --subscription ${server.profile.subscriptionId} --query name -o tsv`)).stdout).toBe('cmds\n');

@@ -136,6 +136,13 @@ describe('the limitations of the document', () => {
     expect(ok.json).toMatchObject({ gpuProfile: { driver: 'None' }, securityProfile: { enableSecureBoot: true } });
     const ok2 = await add('--name gpu2 --node-vm-size Standard_NC4as_T4_v3 --enable-secure-boot --gpu-driver none');
     expect(ok2.json).toMatchObject({ gpuProfile: { driver: 'None' } });
+    // aks-preview 1.0.0b6 speaks 2023-11-02-preview, where the switch is gpuProfile.installGPUDriver
+    const old = cliEnv(server);
+    expect((await tl(old, 'extension add --name aks-preview --version 1.0.0b6 --only-show-errors')).code).toBe(0);
+    const r = await tl(old, `aks nodepool add ${RG} --cluster-name tlc --node-count 1 --name gpu3 --node-vm-size Standard_NC4as_T4_v3 --enable-secure-boot --skip-gpu-driver-install --only-show-errors`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ gpuProfile: { installGpuDriver: false }, securityProfile: { enableSecureBoot: true, enableVtpm: false } });
+    expect((await tl(old, `aks nodepool add ${RG} --cluster-name tlc --name gpu4 --gpu-driver None`)).stderr).toContain("The argument '--gpu-driver' requires version 18.0.0b2 or later of the extension aks-preview; version 1.0.0b6 is added. To update, run 'tl extension update --name aks-preview'.");
   });
 
   it('ephemeral OS disks must fit the size (with 1 GiB of VM guest state)', async () => {
