@@ -8,6 +8,7 @@ import { IMPLEMENTATION_PCR, PCR_SELECT_MAX, type TPMS_PCR_SELECTION } from '../
 import { PCR_ATTRIBUTES } from './state/pcr-banks.js';
 import type { TpmState } from './tpm-state.js';
 
+/** Implemented algorithms with the TPMA_ALGORITHM bits swtpm/libtpms report for them. */
 export const ALGORITHMS: readonly TPMS_ALG_PROPERTY[] = [
   { alg: TPM_ALG.RSA, algProperties: AA.asymmetric | AA.object },
   { alg: TPM_ALG.SHA1, algProperties: AA.hash },
@@ -15,11 +16,10 @@ export const ALGORITHMS: readonly TPMS_ALG_PROPERTY[] = [
   { alg: TPM_ALG.AES, algProperties: AA.symmetric },
   { alg: TPM_ALG.MGF1, algProperties: AA.hash | AA.method },
   { alg: TPM_ALG.KEYEDHASH, algProperties: AA.hash | AA.object | AA.signing | AA.encrypting },
-  { alg: TPM_ALG.XOR, algProperties: AA.hash | AA.symmetric },
+  { alg: TPM_ALG.XOR, algProperties: AA.symmetric | AA.hash },
   { alg: TPM_ALG.SHA256, algProperties: AA.hash },
   { alg: TPM_ALG.SHA384, algProperties: AA.hash },
   { alg: TPM_ALG.SHA512, algProperties: AA.hash },
-  { alg: TPM_ALG.NULL, algProperties: 0 },
   { alg: TPM_ALG.RSASSA, algProperties: AA.asymmetric | AA.signing },
   { alg: TPM_ALG.RSAES, algProperties: AA.asymmetric | AA.encrypting },
   { alg: TPM_ALG.RSAPSS, algProperties: AA.asymmetric | AA.signing },
@@ -78,7 +78,7 @@ export function properties(tpm: TpmState): Map<number, number> {
     [TPM_PT.PCR_SELECT_MIN, 3],
     [TPM_PT.CONTEXT_GAP_MAX, 0xffff],
     [TPM_PT.NV_COUNTERS_MAX, 0],
-    [TPM_PT.NV_INDEX_MAX, p.nvIndexMax],
+    [TPM_PT.NV_INDEX_MAX, p.nvIndexSizeMax],
     [TPM_PT.MEMORY, 0x6],
     [TPM_PT.CLOCK_UPDATE, 0x1000],
     [TPM_PT.CONTEXT_HASH, TPM_ALG.SHA256],
@@ -168,5 +168,7 @@ export function pcrProperties(): TPMS_TAGGED_PCR_SELECT[] {
   }
   out.push({ tag: TPM_PT_PCR.NO_INCREMENT, pcrSelect: bitmap((i) => A[i]!.noIncrement) });
   out.push({ tag: TPM_PT_PCR.DRTM_RESET, pcrSelect: bitmap((i) => A[i]!.initialOnes) });
+  out.push({ tag: TPM_PT_PCR.POLICY, pcrSelect: bitmap((i) => A[i]!.policy) });
+  out.push({ tag: TPM_PT_PCR.AUTH, pcrSelect: bitmap((i) => A[i]!.policy) });
   return out;
 }

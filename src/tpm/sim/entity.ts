@@ -28,9 +28,16 @@ export interface Entity {
 
 const HIERARCHIES = [TPM_RH.OWNER, TPM_RH.ENDORSEMENT, TPM_RH.PLATFORM];
 
-function typeAllows(type: HandleType, h: number): boolean {
+/**
+ * Is `h` in the range of interface type `type`? As in ms-tpm-20-ref, the transient range ends at
+ * the last object slot and the session ranges at the last session slot (a larger handle is
+ * TPM_RC_VALUE, not "not loaded").
+ */
+export function typeAllows(tpm: TpmState, type: HandleType, h: number): boolean {
   const ht = h >>> 24;
-  const isObject = ht === TPM_HT.TRANSIENT || ht === TPM_HT.PERSISTENT;
+  const low = h & 0x00ffffff;
+  const isObject = (ht === TPM_HT.TRANSIENT && low < tpm.profile.transientSlots) || ht === TPM_HT.PERSISTENT;
+  const isSession = (ht === TPM_HT.HMAC_SESSION || ht === TPM_HT.POLICY_SESSION) && low < tpm.profile.activeSessions;
   const isNull = h === TPM_RH.NULL;
   const isPcr = ht === TPM_HT.PCR && h < IMPLEMENTATION_PCR;
   switch (type) {
@@ -46,9 +53,9 @@ function typeAllows(type: HandleType, h: number): boolean {
     case 'TPMI_DH_PCR+':
       return isPcr || isNull;
     case 'TPMI_DH_CONTEXT':
-      return ht === TPM_HT.TRANSIENT || ht === TPM_HT.HMAC_SESSION || ht === TPM_HT.POLICY_SESSION;
+      return (ht === TPM_HT.TRANSIENT && low < tpm.profile.transientSlots) || isSession;
     case 'TPMI_SH_POLICY':
-      return ht === TPM_HT.POLICY_SESSION;
+      return isSession && ht === TPM_HT.POLICY_SESSION;
     case 'TPMI_RH_HIERARCHY+':
       return HIERARCHIES.includes(h as 0x40000001) || isNull;
     case 'TPMI_RH_HIERARCHY_AUTH':
@@ -64,7 +71,7 @@ function typeAllows(type: HandleType, h: number): boolean {
 
 /** Resolve handle number `i` (0-based) of a command; returns the entity or a response code. */
 export function resolveHandle(tpm: TpmState, h: number, type: HandleType, i: number): Entity | number {
-  if (!typeAllows(type, h)) return rcHandle(TPM_RC.VALUE, i + 1);
+  if (!typeAllows(tpm, type, h)) return rcHandle(TPM_RC.VALUE, i + 1);
   const ht = h >>> 24;
   switch (ht) {
     case TPM_HT.TRANSIENT: {

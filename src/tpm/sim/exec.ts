@@ -33,6 +33,14 @@ export function errorResponse(rc: number): Uint8Array {
 export type Logger = (event: { cc: number; rc: number; error?: unknown }) => void;
 
 export async function executeCommand(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>, cmd: Uint8Array, log?: Logger): Promise<Uint8Array> {
+  try {
+    return await execute(tpm, table, cmd, log);
+  } finally {
+    tpm.objects.reserved = 0;
+  }
+}
+
+async function execute(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>, cmd: Uint8Array, log?: Logger): Promise<Uint8Array> {
   let cc = 0;
   try {
     // 1. header
@@ -48,12 +56,17 @@ export async function executeCommand(tpm: TpmState, table: ReadonlyMap<number, D
     if (tpm.started === (cc === TPM_CC.Startup)) return errorResponse(TPM_RC.INITIALIZE);
     const def = entry.def;
 
-    // 2. handles
+    // 2. handles (a persistent object takes a transient slot while the command runs)
     const entities: Entity[] = [];
+    tpm.objects.reserved = 0;
     for (let i = 0; i < def.handles.length; i++) {
       if (r.remaining < 4) return errorResponse(rcHandle(TPM_RC.INSUFFICIENT, i + 1));
       const e = resolveHandle(tpm, r.u32be(), def.handles[i]!.type, i);
       if (typeof e === 'number') return errorResponse(e);
+      if (e.object && e.handle >>> 24 === 0x81) {
+        if (!tpm.objects.hasRoom()) return errorResponse(TPM_RC.OBJECT_MEMORY);
+        tpm.objects.reserved++;
+      }
       entities.push(e);
     }
 
@@ -62,9 +75,10 @@ export async function executeCommand(tpm: TpmState, table: ReadonlyMap<number, D
     let params: Uint8Array;
     if (tag === TPM_ST.SESSIONS) {
       if (entry.noSessions) return errorResponse(TPM_RC.AUTH_CONTEXT);
-      if (r.remaining < 4) return errorResponse(TPM_RC.AUTHSIZE);
+      // ms-tpm ExecuteCommand: an authorizationSize below one session (9) or beyond the command is TPM_RC_SIZE.
+      if (r.remaining < 4) return errorResponse(TPM_RC.INSUFFICIENT);
       const authSize = r.u32be();
-      if (authSize < 9 || authSize > r.remaining) return errorResponse(TPM_RC.AUTHSIZE);
+      if (authSize < 9 || authSize > r.remaining) return errorResponse(TPM_RC.SIZE);
       const parsed = parseAuthArea(tpm, def, r.sub(authSize, 'authorizationArea'));
       if (typeof parsed === 'number') return errorResponse(parsed);
       auth = parsed;

@@ -29,8 +29,10 @@ export interface TpmProfile {
   activeSessions: number;
   /** Persistent object slots (TPM_PT_HR_PERSISTENT_MIN). */
   persistentSlots: number;
-  /** NV indices (TPM_PT_NV_INDEX_MAX) and total NV bytes for index data. */
-  nvIndexMax: number;
+  /** Largest NV index data area (TPM_PT_NV_INDEX_MAX; Azure's AK certificate index holds 4 KiB). */
+  nvIndexSizeMax: number;
+  /** How many NV indices may be defined, and the total bytes of their data. */
+  nvIndexCount: number;
   nvBytesMax: number;
   maxCommandSize: number;
   maxResponseSize: number;
@@ -52,7 +54,8 @@ export const DEFAULT_PROFILE: TpmProfile = {
   loadedSessions: 3,
   activeSessions: 64,
   persistentSlots: 16,
-  nvIndexMax: 64,
+  nvIndexSizeMax: 4096,
+  nvIndexCount: 64,
   nvBytesMax: 128 * 1024,
   maxCommandSize: 4096,
   maxResponseSize: 4096,

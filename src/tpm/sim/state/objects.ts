@@ -40,6 +40,12 @@ export class ObjectStore {
   private readonly transient = new Map<number, TpmObject>();
   readonly persistent = new Map<number, TpmObject>();
   private readonly slots: number;
+  /**
+   * Slots temporarily taken by persistent objects referenced by the running command:
+   * ms-tpm-20-ref loads an evict object into a transient slot for the command's duration
+   * (ObjectLoadEvict), so a TPM with all slots used answers TPM_RC_OBJECT_MEMORY.
+   */
+  reserved = 0;
 
   constructor(slots: number) {
     this.slots = slots;
@@ -60,6 +66,7 @@ export class ObjectStore {
 
   /** A free transient handle (lowest free slot, like swtpm's 0x80000000…), or undefined when full. */
   private freeHandle(): number | undefined {
+    if (this.transient.size + this.reserved >= this.slots) return undefined;
     for (let i = 0; i < this.slots; i++) {
       const h = (TPM_HR.TRANSIENT + i) >>> 0;
       if (!this.transient.has(h)) return h;

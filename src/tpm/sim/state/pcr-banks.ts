@@ -19,18 +19,31 @@ export interface PcrAttributes {
   noIncrement: boolean;
   /** Saved by Shutdown(STATE) and restored by Startup(STATE) (TPM_PT_PCR_SAVE). */
   stateSave: boolean;
+  /** May have an authPolicy / authValue (TPM_PT_PCR_POLICY, TPM_PT_PCR_AUTH). */
+  policy: boolean;
 }
 
-const ALL = 0x1f;
+/**
+ * PC Client PTP PCR attributes, as swtpm/libtpms report them in TPM2_GetCapability
+ * (TPM_CAP_PCR_PROPERTIES): PCRs 0–15 extend at any locality and are saved by
+ * Shutdown(STATE); 16 (debug) and 23 (application) reset at localities 0–3 and do not count in
+ * pcrUpdateCounter; 17–22 are the DRTM PCRs (initially all ones, reset at locality 4).
+ */
+function attrs(extend: number, reset: number, opts: { ones?: boolean; noInc?: boolean; save?: boolean; policy?: boolean } = {}): PcrAttributes {
+  return { extendLocalities: extend, resetLocalities: reset, initialOnes: !!opts.ones, noIncrement: !!opts.noInc, stateSave: !!opts.save, policy: !!opts.policy };
+}
 
-/** PC Client PTP table "PCR attributes" (PCR 0–23). */
-export const PCR_ATTRIBUTES: readonly PcrAttributes[] = Array.from({ length: IMPLEMENTATION_PCR }, (_, i) => {
-  if (i <= 15) return { resetLocalities: 0, extendLocalities: ALL, initialOnes: false, noIncrement: false, stateSave: true };
-  if (i === 16 || i === 23) return { resetLocalities: ALL, extendLocalities: ALL, initialOnes: false, noIncrement: false, stateSave: false };
-  if (i <= 19) return { resetLocalities: 0x10, extendLocalities: 0x1c, initialOnes: true, noIncrement: false, stateSave: false };
-  if (i === 20) return { resetLocalities: 0x1c, extendLocalities: 0x1e, initialOnes: true, noIncrement: true, stateSave: false };
-  return { resetLocalities: 0x04, extendLocalities: 0x04, initialOnes: true, noIncrement: true, stateSave: false };
-});
+export const PCR_ATTRIBUTES: readonly PcrAttributes[] = [
+  ...Array.from({ length: 16 }, () => attrs(0x1f, 0, { save: true })),
+  attrs(0x1f, 0x0f, { noInc: true }), // 16
+  attrs(0x1c, 0x10, { ones: true }), // 17
+  attrs(0x1c, 0x10, { ones: true }), // 18
+  attrs(0x0c, 0x10, { ones: true }), // 19
+  attrs(0x0e, 0x14, { ones: true, policy: true }), // 20
+  attrs(0x04, 0x14, { ones: true, noInc: true, policy: true }), // 21
+  attrs(0x04, 0x14, { ones: true, noInc: true, policy: true }), // 22
+  attrs(0x1f, 0x0f, { noInc: true }), // 23
+];
 
 export class PcrBanks {
   readonly banks: readonly number[];

@@ -9,6 +9,10 @@
  *   u64 clock, u32 resetCount, u32 restartCount
  *   u16 n × { TPM2B_NV_PUBLIC, TPM2B_AUTH, u16 size + data }
  *   u16 n × { u32 handle, u32 hierarchy, TPM2B_PUBLIC, TPM2B_SENSITIVE, TPM2B_NAME qualifiedName }
+ *   (version 2) u16 shutdownType (0xFFFF: none), u32 pcrUpdateCounter,
+ *               u8 banks × { u16 alg, u8 count, count × (u8 size + digest) }   — the orderly-shutdown
+ *               data a real TPM keeps in NV so that TPM2_Startup(STATE) after Shutdown(STATE) and
+ *               a power loss is a TPM Resume with the saved PCRs (Part 1 §12.2.3; TPM_PT_PCR_SAVE).
  */
 import { ByteReader, ByteWriter } from '../../../core/bytes.js';
 import { tpm2b } from '../../types/codec.js';
@@ -22,7 +26,8 @@ import { Hierarchies } from './hierarchy.js';
 import type { TpmObject } from './objects.js';
 
 const MAGIC = 0x544c5654; // "TLVT"
-const VERSION = 1;
+const VERSION = 2;
+const NO_SHUTDOWN = 0xffff;
 const SEED = tpm2b('seed', 64);
 
 export interface PersistentImage {
@@ -37,6 +42,9 @@ export interface PersistentImage {
   restartCount: number;
   nv: { public: import('../../types/nv.js').TPMS_NV_PUBLIC; authValue: Uint8Array; data: Uint8Array }[];
   objects: { handle: number; object: TpmObject }[];
+  /** The last orderly shutdown (Shutdown(STATE) also saves PCRs for a resume). */
+  shutdownType?: number;
+  savedPcrs?: { values: Map<number, Uint8Array[]>; counter: number };
 }
 
 export function encodeImage(img: PersistentImage): Uint8Array {
@@ -59,6 +67,13 @@ export function encodeImage(img: PersistentImage): Uint8Array {
     TPM2B_SENSITIVE.encode(w, object.sensitive);
     TPM2B_NAME.encode(w, object.qualifiedName);
   }
+  w.u16be(img.shutdownType ?? NO_SHUTDOWN).u32be(img.savedPcrs?.counter ?? 0);
+  const banks = [...(img.savedPcrs?.values ?? new Map<number, Uint8Array[]>())];
+  w.u8(banks.length);
+  for (const [alg, values] of banks) {
+    w.u16be(alg).u8(values.length);
+    for (const v of values) w.u8(v.length).bytes(v);
+  }
   return w.finish();
 }
 
@@ -68,7 +83,7 @@ export function decodeImage(bytes: Uint8Array): PersistentImage {
   const magic = r.u32be();
   if (magic !== MAGIC) throw r.error(`bad magic 0x${magic.toString(16)}`, 0);
   const version = r.u8();
-  if (version !== VERSION) throw r.error(`unsupported state version ${version}`, 4);
+  if (version !== 1 && version !== VERSION) throw r.error(`unsupported state version ${version}`, 4);
   const [eps, sps, pps] = [SEED.decode(r), SEED.decode(r), SEED.decode(r)];
   const [ownerAuth, endorsementAuth, lockoutAuth] = [TPM2B_AUTH.decode(r), TPM2B_AUTH.decode(r), TPM2B_AUTH.decode(r)];
   const clock = r.u64be();
@@ -93,8 +108,24 @@ export function decodeImage(bytes: Uint8Array): PersistentImage {
       object: { public: pub, name: objectName(pub), qualifiedName, hierarchy, ...(sensitive ? { sensitive } : {}) },
     });
   }
+  let orderly: Pick<PersistentImage, 'shutdownType' | 'savedPcrs'> = {};
+  if (version >= 2) {
+    const shutdownType = r.u16be();
+    const counter = r.u32be();
+    const values = new Map<number, Uint8Array[]>();
+    for (let n = r.u8(), i = 0; i < n; i++) {
+      const alg = r.u16be();
+      const digests: Uint8Array[] = [];
+      for (let c = r.u8(), j = 0; j < c; j++) digests.push(r.read(r.u8(), 'saved PCR'));
+      values.set(alg, digests);
+    }
+    orderly = {
+      ...(shutdownType !== NO_SHUTDOWN ? { shutdownType } : {}),
+      ...(values.size ? { savedPcrs: { values, counter } } : {}),
+    };
+  }
   r.expectEnd('TpmState');
-  return { eps, sps, pps, ownerAuth, endorsementAuth, lockoutAuth, clock, resetCount, restartCount, nv, objects };
+  return { eps, sps, pps, ownerAuth, endorsementAuth, lockoutAuth, clock, resetCount, restartCount, nv, objects, ...orderly };
 }
 
 export function imageOf(tpm: TpmState): PersistentImage {
@@ -111,6 +142,8 @@ export function imageOf(tpm: TpmState): PersistentImage {
     restartCount: tpm.restartCount,
     nv: [...tpm.nv.indices.values()].map((i) => ({ public: i.public, authValue: i.authValue, data: i.data })),
     objects: [...tpm.objects.persistent.entries()].map(([handle, object]) => ({ handle, object })),
+    ...(tpm.shutdownType !== undefined ? { shutdownType: tpm.shutdownType } : {}),
+    ...(tpm.savedPcrs ? { savedPcrs: tpm.savedPcrs } : {}),
   };
 }
 
@@ -128,4 +161,6 @@ export function applyImage(tpm: TpmState, img: PersistentImage): void {
   for (const n of img.nv) tpm.nv.indices.set(n.public.nvIndex, { public: n.public, authValue: n.authValue, data: n.data });
   tpm.objects.persistent.clear();
   for (const { handle, object } of img.objects) tpm.objects.persistent.set(handle, object);
+  tpm.shutdownType = img.shutdownType;
+  tpm.savedPcrs = img.savedPcrs;
 }

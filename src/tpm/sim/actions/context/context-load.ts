@@ -8,6 +8,7 @@ import { TPM2_ContextLoad } from '../../../commands/context-load.js';
 import { TPM_RC } from '../../../rc.js';
 import { TPM_HT, TPM_RH } from '../../../types/constants.js';
 import { action, paramError, tpmError } from '../../action.js';
+import { typeAllows } from '../../entity.js';
 import { decodeObject, openContext } from '../../context-blob.js';
 
 const HIERARCHIES: readonly number[] = [TPM_RH.OWNER, TPM_RH.ENDORSEMENT, TPM_RH.PLATFORM, TPM_RH.NULL];
@@ -16,7 +17,11 @@ export const contextLoad = action(
   TPM2_ContextLoad,
   ({ tpm }, { context }) => {
     const ht = context.savedHandle >>> 24;
-    if (!HIERARCHIES.includes(context.hierarchy)) paramError(TPM_RC.HIERARCHY, 1, 'hierarchy');
+    // TPMS_CONTEXT unmarshalling: savedHandle is a TPMI_DH_SAVED (a session, or 0x80000000–2 for
+    // objects) and hierarchy a TPMI_RH_HIERARCHY+; anything else is TPM_RC_VALUE.
+    const objectSlot = ht === TPM_HT.TRANSIENT && (context.savedHandle & 0xffffff) <= 2;
+    if (!objectSlot && !typeAllows(tpm, 'TPMI_DH_CONTEXT', context.savedHandle)) paramError(TPM_RC.VALUE, 1, 'savedHandle');
+    if (!HIERARCHIES.includes(context.hierarchy)) paramError(TPM_RC.VALUE, 1, 'hierarchy');
     if (ht === TPM_HT.HMAC_SESSION || ht === TPM_HT.POLICY_SESSION) {
       const s = tpm.sessions.get(context.savedHandle);
       if (!s || s.savedSequence === undefined) paramError(TPM_RC.HANDLE, 1, 'no such saved session');
@@ -27,7 +32,6 @@ export const contextLoad = action(
       delete s.savedSequence;
       return { handle: s.handle };
     }
-    if (ht !== TPM_HT.TRANSIENT) paramError(TPM_RC.HANDLE, 1, 'savedHandle');
     const plain = openContext(tpm.hierarchy.proofOf(context.hierarchy), context.sequence, context.savedHandle, context.contextBlob);
     if (!plain) paramError(TPM_RC.INTEGRITY, 1, 'context integrity check failed');
     let object;
