@@ -91,7 +91,9 @@ export async function serve(o: ServeOptions = {}): Promise<Running> {
   const store = new SqliteStore(join(dataDir, 'state.db'));
   const clock = o.clock ?? systemClock;
   const profileName = o.timing ?? process.env.TL_TIMING ?? 'fast';
-  const timing = timingProfile(profileName, o.timingOverrides);
+  // TL_TIMING_OVERRIDES='{"vmBootMs":2000}' adjusts single durations of the profile (tests, demos).
+  const envOverrides = process.env.TL_TIMING_OVERRIDES ? (JSON.parse(process.env.TL_TIMING_OVERRIDES) as Partial<Timing>) : {};
+  const timing = timingProfile(profileName, { ...envOverrides, ...o.timingOverrides });
   const platform = new Platform({ store, clock, timing, log });
   // 3.
   const boot = await platform.identity.bootstrap();
