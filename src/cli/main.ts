@@ -11,6 +11,7 @@
  *   5. its result is printed in the chosen format, after --query,
  *   6. every error goes through one boundary (framework/boundary.ts) to stderr and an exit code.
  */
+import { performance } from 'node:perf_hooks';
 import { loadConfig } from './client/config.js';
 import { reportError } from './framework/boundary.js';
 import { parseError } from './framework/errors.js';
@@ -29,6 +30,7 @@ function progName(): string {
 
 /** Run a command line; resolves to the exit code. Never exits the process (`tl serve` keeps running). */
 export async function run(argv: readonly string[], io: Io, prog = progName()): Promise<number> {
+  const t0 = performance.now();
   try {
     // 1.
     if (argv.length === 1 && argv[0] === '--version') {
@@ -95,9 +97,12 @@ export async function run(argv: readonly string[], io: Io, prog = progName()): P
     if (spec.alteredBy && installedExtension(io, spec.alteredBy)) log.warn(`The behavior of this command has been altered by the following extension: ${spec.alteredBy}`);
     // 4.
     const ctx: Context = { io, log, prog, command: r.path.join(' '), globals };
+    const t1 = performance.now();
     const result = await spec.run(ctx, v);
     // 5.
     if (result !== undefined) await (await import('./output/render.js')).render(io, result, { output: globals.output, query: globals.query, table: spec.table });
+    const s = (ms: number) => (ms / 1000).toFixed(3);
+    log.info(`Command ran in ${s(performance.now() - t0)} seconds (init: ${s(t1 - t0)}, invoke: ${s(performance.now() - t1)})`);
     return 0;
   } catch (e) {
     // 6.

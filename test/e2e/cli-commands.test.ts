@@ -236,6 +236,17 @@ describe('output and usage', () => {
     `);
   });
 
+  it('a server that is not there, a bad port for serve, --verbose timing', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tl-down-'));
+    writeFileSync(join(home, 'profile.json'), JSON.stringify({ ...server.profile, endpoint: 'https://127.0.0.1:1' }));
+    const down = await tl({ ...cliEnv(server), tlHome: home }, 'group list');
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/^ERROR: Failed to connect to https:\/\/127\.0\.0\.1:1: connect ECONNREFUSED 127\.0\.0\.1:1\. Is 'tl serve' running/);
+    expect(await tl(env, 'serve --port 99999')).toMatchObject({ code: 1, stderr: 'ERROR: invalid --port 99999\n' });
+    const v = await tl(env, 'group show -n cmds -o none --verbose');
+    expect(v.stderr).toMatch(/^INFO: Command ran in \d+\.\d{3} seconds \(init: \d+\.\d{3}, invoke: \d+\.\d{3}\)\n$/);
+  });
+
   it('--debug shows the requests on stderr', async () => {
     const r = await tl(env, 'group show -n cmds --debug -o none');
     expect(r.stderr).toMatch(/DEBUG: Request URL: 'https:\/\/127\.0\.0\.1:\d+\/subscriptions\/[-0-9a-f]+\/resourcegroups\/cmds\?api-version=2025-04-01'\nDEBUG: Request method: 'GET'\nDEBUG: Response status: 200\n/);

@@ -50,3 +50,20 @@ export function fixTypographicDashes(token: string): DashFix | undefined {
 export function dashWarning(f: DashFix): string {
   return `Argument '${f.typed}' contains a typographic dash (${f.found.join(', ')}), as pasted from documents; it was read as '${f.option}'.`;
 }
+
+const QUOTE_PAIRS: readonly [string, string][] = [
+  ['\u201c', '\u201d'], // “ ”
+  ['\u201e', '\u201c'], // „ “
+  ['\u2018', '\u2019'], // ‘ ’
+  ['\u00ab', '\u00bb'], // « »
+  ['\u201d', '\u201d'],
+];
+
+/**
+ * A value wrapped in typographic quotes (`“myAKSCluster”`), which a shell does not remove: the
+ * value without them, or undefined when it is not wrapped.
+ */
+export function unwrapTypographicQuotes(v: string): string | undefined {
+  for (const [open, close] of QUOTE_PAIRS) if (v.length >= 2 && v.startsWith(open) && v.endsWith(close)) return v.slice(1, -1);
+  return undefined;
+}

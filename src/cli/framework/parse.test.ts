@@ -105,6 +105,12 @@ describe('parseArgs (argparse semantics, az messages)', () => {
     expect(parse([...REQ.split(' '), '--labels', 'note=a\u2013b']).values.labels).toEqual(['note=a\u2013b']);
   });
 
+  it('reads a value wrapped in typographic quotes without them, with a warning', () => {
+    const r = parse(['-g', '\u201cmyResourceGroup\u201d', '--cluster-name', 'c', '-n', '\u2018p\u2019']);
+    expect(r.values).toMatchObject({ resourceGroup: 'myResourceGroup', nodepoolName: 'p' });
+    expect(r.warnings[0]).toBe("The value '\u201cmyResourceGroup\u201d' of --resource-group/-g is wrapped in typographic quotes, as pasted from documents; it was read as 'myResourceGroup'.");
+  });
+
   it('never fails with anything but a UserError on arbitrary command lines (property)', () => {
     const token = fc.oneof(
       fc.constantFrom('--cluster-name', '-n', '-g', '--mode', '-c', '--labels', '--enable-vtpm', '--enable-secure-boot', '--', '-', '-\u2013', '\u2014x', '--node', '-o', '--query'),

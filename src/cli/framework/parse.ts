@@ -9,7 +9,7 @@
  *   5. unknown options and the words after them are "unrecognized arguments"; an option that
  *      belongs to an extension that is not added gets the extension hint.
  */
-import { dashWarning, fixTypographicDashes } from './dashes.js';
+import { dashWarning, fixTypographicDashes, unwrapTypographicQuotes } from './dashes.js';
 import { parseError } from './errors.js';
 import { destOf, displayName } from './globals.js';
 import { closeMatches } from './similar.js';
@@ -113,6 +113,11 @@ export function parseArgs(p: ParseInput): Parsed {
       }
       v = next;
       i++;
+    }
+    const unquoted = unwrapTypographicQuotes(v);
+    if (unquoted !== undefined) {
+      p.warn(`The value '${v}' of ${displayName(spec)} is wrapped in typographic quotes, as pasted from documents; it was read as '${unquoted}'.`);
+      v = unquoted;
     }
     v = checkChoice(spec, v, p);
     if (spec.type === 'int') {
