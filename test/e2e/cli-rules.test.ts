@@ -192,6 +192,8 @@ describe('the limitations of the document', () => {
     const cluster = await tlx(`aks show ${RG} --name nosuch`);
     expect(cluster.code).toBe(3);
     expect(cluster.stderr).toMatch(/^ERROR: \(ResourceNotFound\) The Resource 'Microsoft\.ContainerService\/managedClusters\/nosuch' under resource group 'rules' was not found/);
+    const dup = await tlx(`aks create ${RG} --name tlc --no-ssh-key`);
+    expect(dup).toMatchObject({ code: 1, stdout: '', stderr: "ERROR: The cluster 'tlc' under resource group 'rules' already exists. Please use command 'tl aks update' to update the existing cluster, or select a different cluster name to create a new cluster.\n" });
     const rg = await tlx('aks create -g nosuchgroup -n c --no-ssh-key');
     expect(rg.code).toBe(3);
     const feature = await tl(env, 'feature show --namespace Microsoft.ContainerService --name NoSuchPreview');

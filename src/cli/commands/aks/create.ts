@@ -11,6 +11,7 @@ import * as A from '../../aks/args.js';
 import { clusterBody } from '../../aks/cluster-body.js';
 import { sshPublicKey } from '../../aks/ssh-keys.js';
 import { validateNodepoolName } from '../../aks/validators.js';
+import { ArmError, UserError } from '../../framework/errors.js';
 import { LOCATION, NO_WAIT, parseTags, RESOURCE_GROUP, TAGS, YES } from '../../framework/common-args.js';
 import type { CommandSpec } from '../../framework/types.js';
 import { clusterOut } from '../../output/models.js';
@@ -47,9 +48,20 @@ export const command: CommandSpec = {
     const arm = await ArmClient.create(ctx);
     const rg = a.resourceGroup as string;
     const location = (a.location as string | undefined) ?? ((await arm.get(arm.sub(`/resourcegroups/${encodeURIComponent(rg)}`), API.resources)) as { location: string }).location;
+    const url = clusterPath(arm, rg, a.name as string);
+    // az checks first, so that create never silently updates (aks_create's existing-cluster check)
+    const existing = await arm.get(url, api).catch((e: unknown) => {
+      if (e instanceof ArmError && e.status === 404) return undefined;
+      throw e;
+    });
+    if (existing) {
+      throw new UserError(
+        'ClientRequestError',
+        `The cluster '${a.name as string}' under resource group '${rg}' already exists. Please use command '${ctx.prog} aks update' to update the existing cluster, or select a different cluster name to create a new cluster.`,
+      );
+    }
     const sshKey = sshPublicKey(ctx, { ...(a.sshKeyValue ? { value: a.sshKeyValue as string } : {}), generate: a.generateSshKeys === true, none: a.noSshKey === true });
     const body = clusterBody(a, { location, subscriptionId: arm.subscriptionId, apiVersion: api, sshKey, tags: parseTags(a.tags as string[] | undefined) });
-    const url = clusterPath(arm, rg, a.name as string);
     const r = await arm.send('PUT', url, { apiVersion: api, body });
     const mc = await longRunning(ctx, arm, r, { noWait: a.noWait === true, resourceUrl: url, apiVersion: api });
     return mc === undefined ? undefined : clusterOut(mc);
