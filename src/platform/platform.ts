@@ -4,6 +4,8 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import { VmBootService } from './boot/service.js';
+import { ImageService } from './images/service.js';
 import { KubeService } from './kube/kube.js';
 import { KIND } from './model/keys.js';
 import { reconcileAgentPool } from './reconcile/agent-pool.js';
@@ -21,6 +23,7 @@ import { ResourceGroupService } from './services/resource-groups.js';
 import { VmService } from './services/vms.js';
 import type { Store } from './store/store.js';
 import type { Timing } from './timing.js';
+import { loadOrCreateVtpmCa, VtpmService } from './vtpm/service.js';
 
 export const DEFAULT_LOCATIONS = ['eastus', 'eastus2', 'westus2', 'westus3', 'centralus', 'northeurope', 'westeurope', 'uksouth', 'brazilsouth', 'italynorth', 'japaneast', 'australiaeast'];
 
@@ -32,6 +35,11 @@ export interface PlatformOptions {
   readonly ids?: Ids;
   readonly hooks?: Hooks;
   readonly locations?: readonly string[];
+  /**
+   * Boot VMs for real (issue 7: node images, Secure Boot, measured boot into per-VM vTPMs).
+   * Default true; domain tests of the resource manager's rules turn it off and VMs are records.
+   */
+  readonly bootVms?: boolean;
 }
 
 export class Platform {
@@ -47,6 +55,11 @@ export class Platform {
   readonly vms: VmService;
   /** Issue 9: every cluster's Kubernetes API and the controllers behind it. */
   readonly kube: KubeService;
+  /** Issue 7: node images, per-VM vTPMs and the boot hook (set by start() when bootVms). */
+  readonly images: ImageService;
+  vtpm: VtpmService | undefined;
+  boot: VmBootService | undefined;
+  private readonly bootVms: boolean;
 
   constructor(o: PlatformOptions) {
     this.controller = new Controller(o.store, o.clock, o.log);
@@ -70,10 +83,25 @@ export class Platform {
     this.kube = new KubeService(this.ctx);
     this.kube.register(this.controller);
     hooks.drainVm ??= (vm, reason) => this.kube.drainVm(vm, reason);
+    this.images = new ImageService(o.store, () => o.clock.now());
+    this.bootVms = o.bootVms ?? true;
   }
 
   /** Start the controller: resumes every operation that was in flight when the store was last closed. */
   async start(): Promise<void> {
+    if (this.bootVms) {
+      // Issue 7: the platform's node images (built at first start) and the VMs' verified, measured boot.
+      await this.images.ensurePlatformImages();
+      this.vtpm = new VtpmService(this.ctx.store, await loadOrCreateVtpmCa(this.ctx.store), this.ctx.clock);
+      const boot = (this.boot = new VmBootService(this.ctx, this.images, this.vtpm));
+      const hooks = this.ctx.hooks as Hooks;
+      hooks.bootVm ??= (vm, pool) => boot.boot(vm, pool);
+      const previous = hooks.vmDeleted;
+      hooks.vmDeleted = async (vm) => {
+        await previous?.(vm);
+        await boot.vmDeleted(vm);
+      };
+    }
     // The Kubernetes cache loads first: its controllers' first passes read it.
     await this.kube.start();
     await this.controller.start();

@@ -16,10 +16,10 @@ export interface Harness {
   pass(ms: number, step?: number): Promise<void>;
 }
 
-export async function harness(o: { store?: Store; clock?: FakeClock; hooks?: Hooks; sub?: string } = {}): Promise<Harness> {
+export async function harness(o: { store?: Store; clock?: FakeClock; hooks?: Hooks; sub?: string; bootVms?: boolean } = {}): Promise<Harness> {
   const clock = o.clock ?? new FakeClock();
   const store = o.store ?? new MemoryStore();
-  const platform = new Platform({ store, clock, timing: TIMING_PROFILES.test, log: silentLogger, ...(o.hooks ? { hooks: o.hooks } : {}) });
+  const platform = new Platform({ store, clock, timing: TIMING_PROFILES.test, log: silentLogger, bootVms: o.bootVms ?? false, ...(o.hooks ? { hooks: o.hooks } : {}) });
   const boot = await platform.identity.bootstrap();
   await platform.start();
   await platform.controller.idle();
