@@ -154,6 +154,75 @@ describe('output and usage', () => {
     expect(await tl(env, `${base} --query "[?"`)).toMatchObject({ code: 2, stderr: "ERROR: argument --query: invalid jmespath_type value: '[?'\nTo learn more about --query, please visit: 'https://learn.microsoft.com/cli/azure/query-azure-cli'\n" });
   });
 
+  it('aks nodepool show, as az prints an AgentPool (snapshot; ids and eTags masked)', async () => {
+    const r = await tl(env, 'aks nodepool show -g cmds --cluster-name myc -n nodepool1 --only-show-errors');
+    const masked = r.stdout.replaceAll(server.profile.subscriptionId, '<sub>').replace(/"eTag": "[-0-9a-f]+"/, '"eTag": "<etag>"').replace(/-\d{6}\.\d{2}\.\d+"/, '-<release>"');
+    expect(masked).toMatchInlineSnapshot(`
+      "{
+        "agentPoolType": "VirtualMachineScaleSets",
+        "availabilityZones": null,
+        "capacityReservationGroupId": null,
+        "count": 1,
+        "creationData": null,
+        "currentOrchestratorVersion": "1.33.5",
+        "eTag": "<etag>",
+        "enableAutoScaling": false,
+        "enableEncryptionAtHost": null,
+        "enableFips": false,
+        "enableNodePublicIp": false,
+        "enableUltraSsd": null,
+        "gpuInstanceProfile": null,
+        "gpuProfile": null,
+        "hostGroupId": null,
+        "id": "/subscriptions/<sub>/resourcegroups/cmds/providers/Microsoft.ContainerService/managedClusters/myc/agentPools/nodepool1",
+        "kubeletConfig": null,
+        "kubeletDiskType": "OS",
+        "linuxOsConfig": null,
+        "maxCount": null,
+        "maxPods": 250,
+        "minCount": null,
+        "mode": "System",
+        "name": "nodepool1",
+        "networkProfile": null,
+        "nodeImageVersion": "AKSUbuntu-2204gen2containerd-<release>",
+        "nodeLabels": null,
+        "nodePublicIpPrefixId": null,
+        "nodeTaints": null,
+        "orchestratorVersion": "1.33.5",
+        "osDiskSizeGb": 128,
+        "osDiskType": "Managed",
+        "osSku": "Ubuntu",
+        "osType": "Linux",
+        "podSubnetId": null,
+        "powerState": {
+          "code": "Running"
+        },
+        "provisioningState": "Succeeded",
+        "proximityPlacementGroupId": null,
+        "resourceGroup": "cmds",
+        "scaleDownMode": "Delete",
+        "scaleSetEvictionPolicy": null,
+        "scaleSetPriority": "Regular",
+        "securityProfile": {
+          "enableSecureBoot": false,
+          "enableVtpm": false,
+          "sshAccess": "LocalUser"
+        },
+        "spotMaxPrice": null,
+        "tags": null,
+        "type": "Microsoft.ContainerService/managedClusters/agentPools",
+        "upgradeSettings": {
+          "maxSurge": "10%"
+        },
+        "vmSize": "Standard_DS2_v2",
+        "vnetSubnetId": null,
+        "windowsProfile": null,
+        "workloadRuntime": null
+      }
+      "
+    `);
+  });
+
   it('unknown commands get az\'s message and the closest choice', async () => {
     expect(await tl(env, 'grop list')).toMatchObject({ code: 2, stderr: "ERROR: tl: 'grop' is not in the 'tl' command group. See 'tl --help'.\nThe most similar choice to 'grop' is:\n\tgroup\n" });
     expect((await tl(env, 'aks nodepol list')).stderr).toContain("'nodepol' is not in the 'tl aks' command group.");
