@@ -4,11 +4,12 @@
  * document's order, with the few setup steps the document assumes (an existing resource group;
  * the update section's cluster `myCluster` with its `mynodepool`).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, shell, type CliEnv, type CliResult } from '../support/cli.js';
-import { armRequest, REPO, startServer, type TestServer } from '../support/server.js';
+import { armRequest, REPO, startServer, TL_BIN, type TestServer } from '../support/server.js';
 
 /** The document's command lines, byte for byte (line 106 has `-–cluster-name`, HYPHEN-MINUS + EN DASH, and two trailing spaces). */
 const DOC = {
@@ -159,5 +160,13 @@ describe('the document, verbatim, through bash with alias az=tl', () => {
       { securityType: 'TrustedLaunch', uefiSettings: { secureBootEnabled: false, vTpmEnabled: false } },
       { securityType: 'TrustedLaunch', uefiSettings: { secureBootEnabled: false, vTpmEnabled: false } },
     ]);
+  });
+
+  it('run through a link named az, it speaks of az in its texts', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'tl-azlink-'));
+    symlinkSync(TL_BIN, join(bin, 'az'));
+    const r = await shell(env, `unalias az\nPATH=${bin}:$PATH\n${DOC.featureRegister}`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("WARNING: Once the feature 'TrustedLaunchPreview' is registered, invoking 'az provider register -n Microsoft.ContainerService' is required to get the change propagated\n");
   });
 });

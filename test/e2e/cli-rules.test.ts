@@ -201,6 +201,15 @@ describe('the limitations of the document', () => {
     expect(feature.stderr).toBe("ERROR: (FeatureNotFound) The feature 'NoSuchPreview' could not be found.\nCode: FeatureNotFound\nMessage: The feature 'NoSuchPreview' could not be found.\n");
   });
 
+  it('an unregistered provider is registered for you, as az does', async () => {
+    const e = cliEnv(server);
+    expect((await tl(e, 'provider unregister -n Microsoft.ContainerService --wait')).code).toBe(0);
+    expect((await tl(e, 'provider show -n Microsoft.ContainerService --query registrationState -o tsv')).stdout).toBe('NotRegistered\n');
+    const r = await tl(e, `aks create ${RG} --name auto --node-count 1 --no-ssh-key -o none`);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe("WARNING: Resource provider 'Microsoft.ContainerService' used by this operation is not registered. We are registering for you.\nWARNING: Registration succeeded.\n");
+  });
+
   it('a second operation while one runs is refused by the service (409)', async () => {
     const start = await tlx(`aks nodepool update ${RG} --cluster-name tlc --name k1252 --enable-secure-boot --no-wait`);
     expect(start).toMatchObject({ code: 0, stdout: '' });

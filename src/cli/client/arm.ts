@@ -5,7 +5,9 @@
  *   1. build the URL (`/subscriptions/{sub}/…?api-version=…`, or an absolute URL the server gave),
  *   2. send it with the bearer token (same origin as the profile's endpoint only),
  *   3. on 401 with an expired or invalid token, get a new token once and resend,
- *   4. ≥ 400: throw ArmError with the CloudError body (404 → ResourceNotFoundError, exit 3).
+ *   4. on 409 MissingSubscriptionRegistration, register the provider and resend, as az does
+ *      (azure-mgmt-core's ARMAutoResourceProviderRegistrationPolicy),
+ *   5. ≥ 400: throw ArmError with the CloudError body (404 → ResourceNotFoundError, exit 3).
  */
 import { randomUUID } from 'node:crypto';
 import { ArmError, UserError, type CloudErrorBody } from '../framework/errors.js';
@@ -103,9 +105,30 @@ export class ArmClient {
         continue;
       }
       // 4.
-      if (r.status >= 400) throw new ArmError(r.status, cloudError(r, json));
+      const err = r.status >= 400 ? cloudError(r, json) : undefined;
+      const ns = r.status === 409 && err?.code === 'MissingSubscriptionRegistration' ? err.message.match(/namespace '([^']+)'/)?.[1] : undefined;
+      if (ns && attempt < 2) {
+        await this.registerProvider(ns);
+        continue;
+      }
+      // 5.
+      if (err) throw new ArmError(r.status, err);
       return { ...r, json };
     }
+  }
+
+  /** Register a resource provider and wait until it is Registered (az's automatic registration). */
+  private async registerProvider(namespace: string): Promise<void> {
+    this.ctx.log.warn(`Resource provider '${namespace}' used by this operation is not registered. We are registering for you.`);
+    const path = this.sub(`/providers/${encodeURIComponent(namespace)}`);
+    await this.send('POST', `${path}/register`, { apiVersion: API.resources });
+    for (let i = 0; ; i++) {
+      const p = (await this.get(path, API.resources)) as { registrationState?: string };
+      if (p.registrationState === 'Registered') break;
+      if (i > 3000) throw new UserError('AzureResponseError', `Resource provider '${namespace}' is still ${p.registrationState ?? 'registering'}; try again later.`);
+      await this.ctx.io.sleep(200);
+    }
+    this.ctx.log.warn('Registration succeeded.');
   }
 
   async get(path: string, apiVersion: string, query?: Record<string, string>): Promise<any> {
