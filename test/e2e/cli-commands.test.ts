@@ -388,6 +388,23 @@ describe('long-running commands', () => {
     expect(await tl(env, 'aks nodepool delete -g cmds --cluster-name myc -n tp --only-show-errors')).toMatchObject({ code: 1, stderr: "ERROR: Node pool tp doesnt exist, use 'aks nodepool list' to get current node pool list\n" });
   });
 
+  it('pool settings from the command line, updated later; reconcile with --yes or at the prompt', async () => {
+    const add = await tl(env, 'aks nodepool add -g cmds --cluster-name myc -n lbl --node-count 1 --labels env=dev team=a --node-taints sku=gpu:NoSchedule --max-surge 33% --mode System --os-sku AzureLinux --node-osdisk-size 64 --zones 1 2 --tags cost=1 --only-show-errors');
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.json).toMatchObject({ nodeLabels: { env: 'dev', team: 'a' }, nodeTaints: ['sku=gpu:NoSchedule'], upgradeSettings: { maxSurge: '33%' }, mode: 'System', osSku: 'AzureLinux', osDiskSizeGb: 64, availabilityZones: ['1', '2'], tags: { cost: '1' } });
+    const bad = await tl(env, 'aks nodepool add -g cmds --cluster-name myc -n lbl2 --labels env --only-show-errors');
+    expect(bad).toMatchObject({ code: 1, stderr: 'ERROR: Invalid label: env. Label definition must be of format name=value.\n' });
+    expect((await tl(env, 'aks nodepool add -g cmds --cluster-name myc -n lbl2 --node-taints bad --only-show-errors')).stderr).toBe('ERROR: Taint does not match allowed values. Expect value such as "special=true:NoSchedule".\n');
+    expect((await tl(env, 'aks nodepool add -g cmds --cluster-name myc -n lbl2 --max-surge lots --only-show-errors')).stderr).toBe('ERROR: --max-surge should be an int or percentage\n');
+    const upd = await tl(env, 'aks nodepool update -g cmds --cluster-name myc -n lbl --labels env=prod --node-taints "" --max-surge 1 --mode User --tags cost=2 --only-show-errors');
+    expect(upd.code, upd.stderr).toBe(0);
+    expect(upd.json).toMatchObject({ nodeLabels: { env: 'prod' }, nodeTaints: null, upgradeSettings: { maxSurge: '1' }, mode: 'User', tags: { cost: '2' } });
+    const yes = await tl(env, 'aks nodepool update -g cmds --cluster-name myc -n lbl --yes --only-show-errors --query provisioningState -o tsv');
+    expect(yes).toMatchObject({ code: 0, stdout: 'Succeeded\n' });
+    const asked = await tl(env, 'aks nodepool update -g cmds --cluster-name myc -n lbl --only-show-errors -o none', { input: ['y'] });
+    expect(asked).toMatchObject({ code: 0, stderr: 'no argument specified to update would you like to reconcile to current settings? (y/N): ' });
+  });
+
   it('aks list/show tables, get-versions, delete', async () => {
     const list = await tl(env, 'aks list -o table --only-show-errors');
     expect(list.stdout.split('\n')[0]).toMatch(/^Name +Location +ResourceGroup +KubernetesVersion +CurrentKubernetesVersion +ProvisioningState +Fqdn$/);
