@@ -70,7 +70,7 @@ export async function run(argv: readonly string[], io: Io, prog = progName()): P
     const { parseArgs } = await import('./framework/parse.js');
     const progCommand = [prog, ...r.path].join(' ');
     const parsed = parseArgs({
-      tokens: rest,
+      tokens: [...r.extra, ...rest],
       args: available,
       unavailable,
       progCommand,

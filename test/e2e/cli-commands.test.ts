@@ -225,6 +225,8 @@ describe('output and usage', () => {
 
   it('unknown commands get az\'s message and the closest choice', async () => {
     expect(await tl(env, 'grop list')).toMatchObject({ code: 2, stderr: "ERROR: tl: 'grop' is not in the 'tl' command group. See 'tl --help'.\nThe most similar choice to 'grop' is:\n\tgroup\n" });
+    expect(await tl(env, 'group show cmds')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^ERROR: the following arguments are required: --name\/--resource-group\/-n\/-g\n/) });
+    expect(await tl(env, 'group show -n cmds extra words')).toMatchObject({ code: 2, stderr: expect.stringMatching(/^ERROR: unrecognized arguments: extra words\n/) });
     expect((await tl(env, 'aks nodepol list')).stderr).toContain("'nodepol' is not in the 'tl aks' command group.");
     expect((await tl(env, 'aks nodepol list', { prog: 'az' })).stderr).toBe("ERROR: az aks: 'nodepol' is not in the 'az aks' command group. See 'az aks --help'.\nThe most similar choice to 'nodepol' is:\n\tnodepool\n");
   });

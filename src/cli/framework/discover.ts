@@ -12,7 +12,7 @@ const EXT = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
 const WORD = /^[a-z][a-z0-9-]*$/;
 
 export type Resolved =
-  | { readonly kind: 'command'; readonly path: readonly string[]; readonly file: URL }
+  | { readonly kind: 'command'; readonly path: readonly string[]; readonly file: URL; /** words after the command (positional: unrecognized) */ readonly extra: readonly string[] }
   | { readonly kind: 'group'; readonly path: readonly string[]; readonly dir: URL }
   | { readonly kind: 'unknown'; readonly path: readonly string[]; readonly word: string; readonly dir: URL };
 
@@ -22,7 +22,7 @@ const isDir = (u: URL) => existsSync(u) && statSync(u).isDirectory();
 export function resolveCommand(words: readonly string[]): Resolved {
   let dir = ROOT;
   const path: string[] = [];
-  for (const w of words) {
+  for (const [i, w] of words.entries()) {
     if (!WORD.test(w)) return { kind: 'unknown', path, word: w, dir };
     const sub = new URL(`${w}/`, dir);
     if (isDir(sub)) {
@@ -31,7 +31,7 @@ export function resolveCommand(words: readonly string[]): Resolved {
       continue;
     }
     const file = new URL(`${w}${EXT}`, dir);
-    if (existsSync(file)) return { kind: 'command', path: [...path, w], file };
+    if (existsSync(file)) return { kind: 'command', path: [...path, w], file, extra: words.slice(i + 1) };
     return { kind: 'unknown', path, word: w, dir };
   }
   return { kind: 'group', path, dir };
