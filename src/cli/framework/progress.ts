@@ -28,10 +28,8 @@ export class Progress {
     let s = this.lines > 0 ? `\x1b[${this.lines}A` : '';
     s += `\r\x1b[K${spin} ${message} ${dots}`;
     for (const d of detail) s += `\n\x1b[K${d}`;
-    // lines that a shorter redraw leaves behind
+    // blank the lines a shorter redraw leaves behind; the cursor stays on the lowest line drawn
     for (let i = detail.length; i < this.lines; i++) s += '\n\x1b[K';
-    const up = this.lines - detail.length;
-    if (up > 0) s += `\x1b[${up}A`;
     this.out.write(s);
     this.lines = Math.max(this.lines, detail.length);
   }
