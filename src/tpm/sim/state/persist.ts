@@ -14,7 +14,9 @@
  *               data a real TPM keeps in NV so that TPM2_Startup(STATE) after Shutdown(STATE) and
  *               a power loss is a TPM Resume with the saved PCRs (Part 1 §12.2.3; TPM_PT_PCR_SAVE).
  */
-import { ByteReader, ByteWriter } from '../../../core/bytes.js';
+import { ByteReader, ByteWriter, bytesEqual } from '../../../core/bytes.js';
+import { hash } from '../../../core/hash.js';
+import { TPM_ALG } from '../../types/constants.js';
 import { tpm2b } from '../../types/codec.js';
 import { TPM2B_AUTH, TPM2B_NAME } from '../../types/basic.js';
 import { TPM2B_NV_PUBLIC } from '../../types/nv.js';
@@ -26,9 +28,10 @@ import { Hierarchies } from './hierarchy.js';
 import type { TpmObject } from './objects.js';
 
 const MAGIC = 0x544c5654; // "TLVT"
-const VERSION = 2;
+const VERSION = 3;
 const NO_SHUTDOWN = 0xffff;
 const SEED = tpm2b('seed', 64);
+const CHECK = 16;
 
 export interface PersistentImage {
   eps: Uint8Array;
@@ -74,16 +77,25 @@ export function encodeImage(img: PersistentImage): Uint8Array {
     w.u16be(alg).u8(values.length);
     for (const v of values) w.u8(v.length).bytes(v);
   }
-  return w.finish();
+  const body = w.finish();
+  return new ByteWriter(body.length + CHECK).bytes(body).bytes(hash(TPM_ALG.SHA256, body).subarray(0, CHECK)).finish();
 }
 
 /** Decode a saved blob; throws WireError on corruption (the simulator then refuses to start). */
-export function decodeImage(bytes: Uint8Array): PersistentImage {
+export function decodeImage(blob: Uint8Array): PersistentImage {
+  let bytes = blob;
+  if (blob.length >= 5 && blob[4]! >= 3) {
+    if (blob.length < CHECK + 5) throw new ByteReader(blob, { path: ['TpmState'] }).error(`state of ${blob.length} bytes is too short`, 0);
+    bytes = blob.subarray(0, blob.length - CHECK);
+    if (!bytesEqual(hash(TPM_ALG.SHA256, bytes).subarray(0, CHECK), blob.subarray(blob.length - CHECK))) {
+      throw new ByteReader(blob, { path: ['TpmState'] }).error('checksum mismatch: the stored state is damaged', bytes.length);
+    }
+  }
   const r = new ByteReader(bytes, { path: ['TpmState'] });
   const magic = r.u32be();
   if (magic !== MAGIC) throw r.error(`bad magic 0x${magic.toString(16)}`, 0);
   const version = r.u8();
-  if (version !== 1 && version !== VERSION) throw r.error(`unsupported state version ${version}`, 4);
+  if (version < 1 || version > VERSION) throw r.error(`unsupported state version ${version}`, 4);
   const [eps, sps, pps] = [SEED.decode(r), SEED.decode(r), SEED.decode(r)];
   const [ownerAuth, endorsementAuth, lockoutAuth] = [TPM2B_AUTH.decode(r), TPM2B_AUTH.decode(r), TPM2B_AUTH.decode(r)];
   const clock = r.u64be();
