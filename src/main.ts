@@ -105,7 +105,7 @@ export async function serve(o: ServeOptions = {}): Promise<Running> {
   // 5.
   const tokens = new TokenService(keys.tokenKey.privateKey, keys.tokenKey.publicKey, `https://sts.tl.local/${boot.tenantId}/`, () => clock.now());
   const retryAfterSeconds = profileName === 'test' ? 0 : profileName === 'realistic' ? 15 : 1;
-  const server: Server = createApi({ platform, tokens, kubeconfigs: kubeconfigIssuer(keys.ca), lro: { retryAfterSeconds }, tls: keys.tls, log });
+  const server: Server = createApi({ platform, tokens, kubeconfigs: kubeconfigIssuer(keys.ca), lro: { retryAfterSeconds }, tls: keys.tls, log, kube: { ca: keys.ca } });
   await new Promise<void>((res, rej) => {
     server.once('error', rej);
     server.listen(o.port ?? 8443, host, () => res());
