@@ -17,6 +17,11 @@ import type { TokenService } from './auth/tokens.js';
 import { Router, type AuthScope } from './http/router.js';
 import { createApiServer, type Face } from './http/server.js';
 import { json } from './http/types.js';
+// Issue 9: the Kubernetes face (client-certificate auth, metav1.Status errors) and its routes.
+import { ClientCertAuthenticator } from './kube/auth.js';
+import { kubeFace } from './kube/face.js';
+import { kubeRoutes, type KubeApiOptions } from './kube/routes.js';
+import type { CertificateAuthority } from './tls.js';
 
 export interface ApiOptions {
   readonly platform: Platform;
@@ -26,6 +31,8 @@ export interface ApiOptions {
   readonly tls: { readonly key: string; readonly cert: string };
   readonly log: Logger;
   readonly maxBodyBytes?: number;
+  /** Issue 9: the CA that signs kubeconfig client certificates; serves each cluster's Kubernetes API under /clusters/{resourceUID}/. */
+  readonly kube?: KubeApiOptions & { readonly ca: CertificateAuthority };
 }
 
 /** ARM limits request bodies to 4 MB. */
@@ -43,6 +50,7 @@ export function buildRouter(o: ApiOptions): Router {
     ...containerServiceRoutes(deps),
     ...computeRoutes(deps),
     ...computeActionRoutes(deps),
+    ...(o.kube ? kubeRoutes(o.platform, o.kube) : []),
   );
 }
 
@@ -55,7 +63,7 @@ const publicFace: Face = {
 
 export function createApi(o: ApiOptions, extraFaces: Partial<Record<AuthScope, Face>> = {}): Server {
   const router = buildRouter(o);
-  const faces: Record<AuthScope, Face> = { public: publicFace, arm: armFace(o.platform, o.tokens), kube: extraFaces.kube ?? publicFace, ...extraFaces };
+  const faces: Record<AuthScope, Face> = { public: publicFace, arm: armFace(o.platform, o.tokens), kube: extraFaces.kube ?? (o.kube ? kubeFace(o.platform, new ClientCertAuthenticator(o.kube.ca.cert, o.kube.ca.key)) : publicFace), ...extraFaces };
   return createApiServer({
     key: o.tls.key,
     cert: o.tls.cert,
