@@ -11,6 +11,7 @@ import type { LroOptions } from './arm/lro.js';
 import { computeActionRoutes, computeRoutes } from './arm/routes/compute.js';
 import { containerServiceRoutes } from './arm/routes/container-service.js';
 import type { KubeconfigIssuer } from './arm/routes/deps.js';
+import { imageRoutes } from './arm/routes/images.js';
 import { resourceRoutes } from './arm/routes/resources.js';
 import { tokenEndpoint } from './auth/token-endpoint.js';
 import type { TokenService } from './auth/tokens.js';
@@ -51,6 +52,7 @@ export function buildRouter(o: ApiOptions): Router {
     ...computeRoutes(deps),
     ...computeActionRoutes(deps),
     ...(o.kube ? kubeRoutes(o.platform, o.kube) : []),
+    ...imageRoutes(deps),
   );
 }
 

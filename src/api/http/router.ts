@@ -17,6 +17,8 @@ export interface Route {
   readonly action?: string;
   /** Which api-version table applies (ARM routes). */
   readonly versions?: string;
+  /** A larger body limit than the server's default (file uploads). */
+  readonly maxBodyBytes?: number;
   readonly handler: (req: ApiRequest) => Promise<ApiResponse>;
 }
 

@@ -79,9 +79,10 @@ async function handle(o: ServerOptions, inc: IncomingMessage, res: ServerRespons
       const face = o.faces[scope];
       req.params = m.params;
       // 3.
-      const body = await readBody(inc, o.maxBodyBytes);
+      const limit = m.route.maxBodyBytes ?? o.maxBodyBytes;
+      const body = await readBody(inc, limit);
       if (body === 'too-large') {
-        response = face.errorResponse(new BodyTooLargeError(o.maxBodyBytes), req);
+        response = face.errorResponse(new BodyTooLargeError(limit), req);
       } else {
         (req as { body: Uint8Array }).body = body;
         // 4.

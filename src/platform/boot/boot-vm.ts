@@ -114,6 +114,9 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
   const db: SignatureDatabase = t.has('db') ? databaseFromSignatureLists('db', dbBytes) : img.trust.db;
   const dbx: SignatureDatabase = t.has('dbx') ? emptyDatabase('dbx') : img.trust.dbx;
 
+  // File names as the image carries them (the platform's, or an imported chain's such as Debian's).
+  const names = { shim: img.meta.shim.name.replace(/\.signed$/, ''), bootloader: img.meta.bootloader.name.replace(/\.signed$/, ''), kernel: img.meta.kernel.name.replace(/\.signed$/, '') };
+  const kernelVersion = names.kernel.match(/^vmlinuz-(.+)$/)?.[1] ?? KERNEL_VERSION;
   const log = i.tpm ? new EventLogBuilder({ banks: BANKS }) : undefined;
   const extend = async (e: AppendedEvent | undefined) => {
     if (e && i.tpm && e.eventType !== 0x3 /* EV_NO_ACTION */) await i.tpm.extend(e.pcrIndex, e.digests);
@@ -141,7 +144,7 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
 
   // Secure Boot verdicts for the chain (pure and memoised: identical bytes are verified once).
   const chain = i.secureBoot
-    ? verifyBootChain({ trust: { db, dbx }, shim, bootloader: grub, kernel, names: { shim: 'shimx64.efi', bootloader: 'grubx64.efi', kernel: `vmlinuz-${KERNEL_VERSION}` } }, i.cache)
+    ? verifyBootChain({ trust: { db, dbx }, shim, bootloader: grub, kernel, names }, i.cache)
     : undefined;
   const verdict = (stage: 'shim' | 'bootloader' | 'kernel') => chain?.stages.find((s) => s.stage === stage) as (ImageVerdict & { stage: string }) | undefined;
   const shimInfo = i.secureBoot ? safe(() => i.cache.readShim(shim)) : undefined;
@@ -176,7 +179,7 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
     return refuse('shim', shimV);
   }
   await authority(shimV);
-  await app('shim', 'shimx64.efi', shim);
+  await app('shim', names.shim, shim);
 
   // 3. shim → grub
   if (log) {
@@ -186,27 +189,28 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
   }
   const grubV = verdict('bootloader');
   if (grubV && !grubV.allowed) {
-    con.raw(`Verification failed: (0x1A) Security Violation`).raw(`shim: grubx64.efi: ${grubV.reason}${grubV.signer ? ` (signer: ${grubV.signer})` : ''}`).raw('Failed to load image: Security Violation').raw('start_image() returned Security Violation');
+    con.raw(`Verification failed: (0x1A) Security Violation`).raw(`shim: ${names.bootloader}: ${grubV.reason}${grubV.signer ? ` (signer: ${grubV.signer})` : ''}`).raw('Failed to load image: Security Violation').raw('start_image() returned Security Violation');
     return refuse('bootloader', grubV);
   }
   await authority(grubV);
-  await app('bootloader', 'grubx64.efi', grub);
+  await app('bootloader', names.bootloader, grub);
   con.raw('GNU GRUB  version 2.06');
 
   // 4. grub → kernel
   const kernelPath = img.meta.kernelPath;
   if (log) {
-    for (const c of img.meta.grubCommands) await extend(log.grubString('grub_cmd: ', c.startsWith('linux ') ? `linux ${kernelPath} ${cmdline}` : c));
+    const grubCmd = (c: string) => (c.startsWith('linux ') ? `linux ${kernelPath} ${cmdline}` : c.startsWith('initrd ') ? `initrd ${img.meta.initrdPath}` : c);
+    for (const c of img.meta.grubCommands) await extend(log.grubString('grub_cmd: ', grubCmd(c)));
     await extend(log.grubFile(kernelPath, kernel));
   }
   const kernelV = verdict('kernel');
   if (kernelV && !kernelV.allowed) {
-    con.raw('error: ../../grub-core/kern/efi/sb.c:182:bad shim signature.').raw(`  shim_lock: vmlinuz-${KERNEL_VERSION}: ${kernelV.reason}${kernelV.signer ? ` (signer: ${kernelV.signer})` : ''}`);
+    con.raw('error: ../../grub-core/kern/efi/sb.c:182:bad shim signature.').raw(`  shim_lock: ${names.kernel}: ${kernelV.reason}${kernelV.signer ? ` (signer: ${kernelV.signer})` : ''}`);
     con.raw('error: ../../grub-core/loader/i386/efi/linux.c:256:you need to load the kernel first.').raw('Press any key to continue...');
     return refuse('kernel', kernelV);
   }
   await authority(kernelV);
-  await app('kernel', `vmlinuz-${KERNEL_VERSION}`, kernel);
+  await app('kernel', names.kernel, kernel);
   if (log) {
     await extend(log.grubString('kernel_cmdline: ', `${kernelPath} ${cmdline}`));
     if (img.initrd) await extend(log.grubFile(img.meta.initrdPath, img.initrd));
@@ -216,7 +220,7 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
   }
 
   // 6. Linux: IMA and modules
-  con.kernel(`Linux version ${KERNEL_VERSION} (buildd@lcy02-amd64-041) (gcc (Ubuntu 11.4.0-1ubuntu1~22.04) 11.4.0) #84-Ubuntu SMP`, 0);
+  con.kernel(`Linux version ${kernelVersion} (${img.meta.osDistro} ${img.meta.osVersion}) #1 SMP PREEMPT_DYNAMIC`, 0);
   con.kernel(`Command line: BOOT_IMAGE=${kernelPath} ${cmdline}`);
   if (i.secureBoot) con.kernel('secureboot: Secure boot enabled').kernel('Kernel is locked down from EFI Secure Boot mode; see man kernel_lockdown.7');
   else con.kernel('secureboot: Secure boot disabled');
@@ -233,7 +237,7 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
   );
   for (const m of toLoad) {
     const sha256 = hash(TPM_ALG_SHA256, m.bytes);
-    const path = `/lib/modules/${KERNEL_VERSION}/kernel/drivers/${m.name === 'nvidia.ko' ? 'video' : 'hv'}/${m.name}`;
+    const path = `/lib/modules/${kernelVersion}/kernel/drivers/${m.name === 'nvidia.ko' ? 'video' : 'hv'}/${m.name}`;
     if (imaLog) await imaExtend(i.tpm!, imaLog.add({ path, algorithm: 'sha256', digest: sha256 }));
     const v = i.cache.verifyModule(m.bytes, keyring, m.name);
     const base = m.name.replace(/\.ko$/, '');
@@ -245,7 +249,7 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
       modules.push({ name: m.name, loaded: true, reason: v.reason, ...(v.signer ? { signer: v.signer } : {}), sha256: hex(sha256) });
     }
   }
-  con.kernel('systemd[1]: Reached target Multi-User System.', 900).raw('').raw(`Ubuntu 22.04.5 LTS ${i.vmName} ttyS0`).raw('').raw(`${i.vmName} login: `);
+  con.kernel('systemd[1]: Reached target Multi-User System.', 900).raw('').raw(`${img.meta.osDistro} ${img.meta.osVersion} ${i.vmName} ttyS0`).raw('').raw(`${i.vmName} login: `);
   return {
     ok: true,
     serialLog: con.text(),

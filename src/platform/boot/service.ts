@@ -21,9 +21,8 @@ export const vmKeyOf = (vm: Pick<VirtualMachine, 'subscriptionId' | 'nodeResourc
   keys.vm(keys.scaleSet(vm.subscriptionId, vm.nodeResourceGroup, vm.vmssName), vm.instanceId);
 
 /** The image a pool's VMs boot. */
-export function imageNameOf(pool: Pick<AgentPool, 'trustedLaunchImage' | 'extra'>): string {
-  const imported = (pool.extra as { nodeImageReference?: string }).nodeImageReference;
-  return pool.trustedLaunchImage ? (imported ?? PLATFORM_IMAGES.trustedLaunch) : PLATFORM_IMAGES.standard;
+export function imageNameOf(pool: Pick<AgentPool, 'trustedLaunchImage' | 'importedImage'>): string {
+  return pool.trustedLaunchImage ? (pool.importedImage ?? PLATFORM_IMAGES.trustedLaunch) : PLATFORM_IMAGES.standard;
 }
 
 export class VmBootService {

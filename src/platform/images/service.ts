@@ -64,7 +64,7 @@ export class ImageService {
     await this.save(PLATFORM_IMAGES.standard, 'platform', standard, 'Ubuntu', '22.04');
   }
 
-  private async save(name: string, source: NodeImage['source'], img: BuiltImage, osDistro: string, osVersion: string): Promise<NodeImage> {
+  private async save(name: string, source: NodeImage['source'], img: BuiltImage, osDistro: string, osVersion: string, kernelPath = KERNEL_PATH): Promise<NodeImage> {
     const writes: WriteOp[] = [];
     const ref = (f: BuiltFile): ImageFileRef => {
       const sha256 = sha256Hex(f.bytes);
@@ -85,8 +85,8 @@ export class ImageService {
       gpuDriver: ref(img.gpuDriver),
       kernelKeys: img.kernelKeys.map(ref),
       firmware: { PK: ref({ name: 'PK', bytes: img.firmware.PK }), KEK: ref({ name: 'KEK', bytes: img.firmware.KEK }), db: ref({ name: 'db', bytes: img.firmware.db }), dbx: ref({ name: 'dbx', bytes: img.firmware.dbx }) },
-      kernelPath: KERNEL_PATH,
-      initrdPath: INITRD_PATH,
+      kernelPath,
+      initrdPath: kernelPath === KERNEL_PATH ? INITRD_PATH : kernelPath.replace('vmlinuz', 'initrd.img'),
       cmdline: img.cmdline,
       grubCommands: img.grubCommands,
       createdAt: this.now(),
@@ -113,9 +113,10 @@ export class ImageService {
       kernelKeys: req.kernelKeys ?? [],
       firmware: { ...platform.firmware, ...req.firmware },
       cmdline,
-      grubCommands: platform.meta.grubCommands.map((c) => (c.startsWith('linux ') ? `linux ${KERNEL_PATH} ${cmdline}` : c)),
+      grubCommands: platform.meta.grubCommands,
     };
-    return this.save(req.name, 'imported', built, req.osDistro ?? 'Linux', req.osVersion ?? '');
+    const kernelName = req.kernel.name.replace(/\.signed$/, '');
+    return this.save(req.name, 'imported', built, req.osDistro ?? 'Linux', req.osVersion ?? '', `/boot/${kernelName.startsWith('vmlinuz') ? kernelName : 'vmlinuz'}`);
   }
 
   async list(): Promise<NodeImage[]> {

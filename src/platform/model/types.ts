@@ -96,6 +96,8 @@ export interface AgentPool {
   readonly securityProfile: SecurityProfile;
   /** True when the pool runs the Trusted Launch node image (decided at creation, never changes). */
   readonly trustedLaunchImage: boolean;
+  /** An imported node image the pool boots instead of the platform's (issue 7, `tl image import`). */
+  readonly importedImage?: string;
   readonly nodeImageVersion: string;
   readonly provisioningState: ProvisioningState;
   readonly powerState: 'Running' | 'Stopped';

@@ -9,6 +9,7 @@
  *   5. wake the pool reconciler, which drives the VMs and finishes the operation.
  */
 import { notFound, invalid } from '../errors.js';
+import { IMAGE_KIND } from '../images/types.js';
 import { KIND, ids, keys } from '../model/keys.js';
 import type { AgentPool, ManagedCluster, Operation } from '../model/types.js';
 import { checkSecurityUpdate, TRUSTED_LAUNCH_FEATURE } from '../rules/trusted-launch.js';
@@ -69,7 +70,7 @@ export class AgentPoolService {
     let action: Operation['action'];
     if (!existing) {
       const built = buildNewPool({ subscriptionId: sub, resourceGroup: cluster.resourceGroup, cluster, name, spec, defaultMode: 'User', gate, now, eTag: this.ctx.ids.uuid() });
-      pool = built as AgentPool;
+      pool = await this.withImportedImage(built as AgentPool);
       action = 'Create';
     } else {
       const cur = existing.value;
@@ -103,6 +104,23 @@ export class AgentPoolService {
     await this.ctx.store.commit([{ op: 'put', kind: KIND.agentPool, key: poolKey, value: next, expectRev: p.rev }, write]);
     this.ctx.queue.enqueue(KIND.agentPool, poolKey);
     return op;
+  }
+
+  /**
+   * A pool may boot an imported node image (issue 7: `tl image import`), named in
+   * `creationData.sourceResourceId` as `/providers/TrustedLaunch.Platform/nodeImages/{name}`.
+   * Imported boot chains are Trusted Launch images, so the pool's configuration must allow one.
+   */
+  private async withImportedImage(pool: AgentPool): Promise<AgentPool> {
+    const source = (pool.extra.creationData as { sourceResourceId?: unknown } | undefined)?.sourceResourceId;
+    const m = typeof source === 'string' ? source.match(/^\/providers\/TrustedLaunch\.Platform\/nodeImages\/([^/]+)$/i) : null;
+    if (!m) return pool;
+    const rec = await this.ctx.store.get<{ name: string }>(IMAGE_KIND, m[1]!.toLowerCase());
+    if (!rec) throw notFound('ImageNotFound', `Node image '${m[1]}' was not found; import it first (tl image import).`);
+    if (!pool.trustedLaunchImage) {
+      throw invalid('TrustedLaunchIncompatibleWithConfig', `Node image '${rec.value.name}' is a Trusted Launch image, but this pool cannot run one: register the TrustedLaunchPreview feature (and the provider again) and use a Trusted Launch compatible configuration.`, 'creationData');
+    }
+    return { ...pool, nodeImageVersion: rec.value.name, importedImage: rec.value.name };
   }
 
   /** "A cluster must have at least one 'System' Agent Pool at all times" (AgentPoolMode, 2024-09-01). */
