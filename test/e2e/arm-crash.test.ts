@@ -47,6 +47,9 @@ describe('crash and resume', () => {
     const vmsPath = `/subscriptions/${SUB}/resourceGroups/MC_rg_c_eastus/providers/Microsoft.Compute/virtualMachineScaleSets/${vmss}/virtualMachines?api-version=2024-07-01`;
     const before = (await armRequest(s, 'GET', vmsPath)).json.value as { instanceId: string; properties: { vmId: string } }[];
     expect(before.map((v) => v.instanceId)).toEqual(['0', '1', '2']);
+    const ekOf = async (id: string) => (await armRequest(s, 'GET', vmsPath.replace('/virtualMachines?', `/virtualMachines/${id}/vtpm?`))).json.ekName as string;
+    const eks = await Promise.all(before.map((v) => ekOf(v.instanceId)));
+    expect(new Set(eks).size).toBe(3);
 
     // 2. Kill in the middle of a reimage (one node done or in flight, others outdated).
     const upd = await armRequest(s, 'PUT', `${mc}/agentPools/np?${V}`, { properties: { securityProfile: { enableVTPM: true, enableSecureBoot: true } } });
@@ -59,6 +62,8 @@ describe('crash and resume', () => {
     await waitFor(async () => (await armRequest(s, 'GET', opPath(reimageOp))).json.status === 'Succeeded', 'reimage operation after restart', 30_000);
     const after = (await armRequest(s, 'GET', vmsPath)).json.value as { instanceId: string; properties: { vmId: string; latestModelApplied: boolean; securityProfile: unknown } }[];
     expect(after.map((v) => [v.instanceId, v.properties.vmId])).toEqual(before.map((v) => [v.instanceId, v.properties.vmId]));
+    // Every vTPM identity (EK) is unchanged by the crash, the restart and the reimage.
+    expect(await Promise.all(before.map((v) => ekOf(v.instanceId)))).toEqual(eks);
     for (const v of after) {
       expect(v.properties.latestModelApplied).toBe(true);
       expect(v.properties.securityProfile).toEqual({ securityType: 'TrustedLaunch', uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });

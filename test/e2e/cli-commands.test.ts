@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, tl, type CliEnv } from '../support/cli.js';
-import { armRequest, startServer, type TestServer } from '../support/server.js';
+import { armRequest, startServer, waitFor, type TestServer } from '../support/server.js';
 
 let server: TestServer;
 let env: CliEnv;
@@ -360,8 +360,7 @@ describe('long-running commands', () => {
     expect(add.code, add.stderr).toBe(0);
     const feat = await tl(env, 'feature register --namespace Microsoft.ContainerService --name TrustedLaunchPreview --only-show-errors -o none');
     expect(feat.code).toBe(0);
-    let s = '';
-    for (let i = 0; i < 100 && s !== 'Registered'; i++) s = (await tl(env, 'feature show --namespace Microsoft.ContainerService --name TrustedLaunchPreview --query properties.state -o tsv')).stdout.trim();
+    await waitFor(async () => (await tl(env, 'feature show --namespace Microsoft.ContainerService --name TrustedLaunchPreview --query properties.state -o tsv')).stdout === 'Registered\n', 'the feature to be Registered');
     expect((await tl(env, 'provider register -n Microsoft.ContainerService --wait')).code).toBe(0);
     const create = await tl(env, 'aks nodepool add -g cmds --cluster-name myc -n tlp --node-count 2 -o none', { tty: true });
     expect(create.code, create.stderr).toBe(0);
@@ -380,9 +379,7 @@ describe('long-running commands', () => {
   it('--no-wait returns at once; scale and delete', async () => {
     const r = await tl(env, 'aks nodepool scale -g cmds --cluster-name myc -n tp -c 1 --no-wait');
     expect(r).toMatchObject({ code: 0, stdout: '' });
-    let state = '';
-    for (let i = 0; i < 200 && state !== 'Succeeded'; i++) state = (await tl(env, 'aks nodepool show -g cmds --cluster-name myc -n tp --query provisioningState -o tsv --only-show-errors')).stdout.trim();
-    expect(state).toBe('Succeeded');
+    await waitFor(async () => (await tl(env, 'aks nodepool show -g cmds --cluster-name myc -n tp --query provisioningState -o tsv --only-show-errors')).stdout === 'Succeeded\n', 'the scale to finish');
     expect((await tl(env, 'aks nodepool show -g cmds --cluster-name myc -n tp --query count --only-show-errors')).stdout).toBe('1\n');
     const same = await tl(env, 'aks nodepool scale -g cmds --cluster-name myc -n tp -c 1 --only-show-errors');
     expect(same).toMatchObject({ code: 1, stderr: 'ERROR: The new node count is the same as the current node count.\n' });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliEnv, tl, type CliEnv, type CliResult } from '../support/cli.js';
-import { startServer, type TestServer } from '../support/server.js';
+import { startServer, waitFor, type TestServer } from '../support/server.js';
 
 const BANNER = 'WARNING: The behavior of this command has been altered by the following extension: aks-preview\n';
 
@@ -93,9 +93,7 @@ describe('before the feature is registered', () => {
     expect(expectServiceError(refused, 'SubscriptionNotRegisteredForFeature', 'securityProfile')).toMatch(/^Feature Microsoft\.ContainerService\/TrustedLaunchPreview is not enabled\. Please see https:\/\/aka\.ms\/aks\/previews for how to enable features\./);
 
     expect((await tl(env, 'feature register --namespace Microsoft.ContainerService --name TrustedLaunchPreview --only-show-errors')).code).toBe(0);
-    let state = '';
-    for (let i = 0; i < 100 && state !== 'Registered'; i++) state = (await tl(env, 'feature show --namespace Microsoft.ContainerService --name TrustedLaunchPreview --query properties.state -o tsv')).stdout.trim();
-    expect(state).toBe('Registered');
+    await waitFor(async () => (await tl(env, 'feature show --namespace Microsoft.ContainerService --name TrustedLaunchPreview --query properties.state -o tsv')).stdout === 'Registered\n', 'the feature to be Registered');
     // registered but not propagated yet: the server says which step is missing
     const notYet = await add('--name newpool --enable-vtpm');
     expect(expectServiceError(notYet, 'SubscriptionNotRegisteredForFeature')).toContain("run 'az provider register --namespace Microsoft.ContainerService'");
