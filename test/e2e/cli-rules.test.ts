@@ -209,9 +209,11 @@ describe('the limitations of the document', () => {
   });
 
   it('a second operation while one runs is refused by the service (409)', async () => {
-    const start = await tlx(`aks nodepool update ${RG} --cluster-name tlc --name k1252 --enable-secure-boot --no-wait`);
+    // five nodes reimaged one at a time: the operation outlasts the next command by far
+    expect((await add('--name busy --node-count 5 --max-surge 1 --enable-vtpm -o none')).code).toBe(0);
+    const start = await tlx(`aks nodepool update ${RG} --cluster-name tlc --name busy --enable-secure-boot --no-wait`);
     expect(start).toMatchObject({ code: 0, stdout: '' });
-    const busy = await tlx(`aks nodepool update ${RG} --cluster-name tlc --name k1252 --disable-vtpm`);
-    expect(expectServiceError(busy, 'OperationNotAllowed')).toContain('Another agentpool operation (k1252 - Updating) is in progress');
+    const busy = await tlx(`aks nodepool update ${RG} --cluster-name tlc --name busy --disable-vtpm`);
+    expect(expectServiceError(busy, 'OperationNotAllowed')).toContain('Another agentpool operation (busy - Updating) is in progress');
   });
 });
