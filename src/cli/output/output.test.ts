@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { UserError } from '../framework/errors.js';
 import { formatJson, formatTsv, formatYaml } from './formats.js';
 import { agentPoolOut } from './models.js';
 import { addResourceGroup, flattenProperties, sdkName, toSdk } from './sdk-case.js';
@@ -95,6 +97,34 @@ describe('output formats (knack)', () => {
         'mynodepool  Linux     1.33.5               Standard_DS2_v2  3        250        Succeeded            User',
         '',
       ].join('\n'),
+    );
+  });
+});
+
+describe('any JSON the server might send', () => {
+  it('keeps a "__proto__" key as data', () => {
+    const o = toSdk(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(o)).toBe(Object.prototype);
+    expect(Object.keys(o)).toEqual(['__proto__', 'a']);
+    expect(formatJson(o)).toBe('{\n  "__proto__": {\n    "polluted": true\n  },\n  "a": 1\n}\n');
+  });
+
+  it('converts and prints without crashing (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue({ maxDepth: 4 }), async (v) => {
+        const sdk = toSdk(v);
+        addResourceGroup(sdk);
+        expect(JSON.parse(formatJson(sdk))).toEqual(JSON.parse(JSON.stringify(sdk ?? null)));
+        formatTsv(sdk);
+        await formatYaml(sdk);
+        try {
+          formatTable(sdk, { queryActive: false });
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+        }
+        if (v && typeof v === 'object' && !Array.isArray(v)) agentPoolOut({ ...v, properties: v });
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -23,13 +23,14 @@ const OPAQUE = new Set(['tags', 'nodeLabels', 'config', 'metadata', 'capabilitie
 export function toSdk(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toSdk);
   if (v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-    if (OPAQUE.has(k)) out[k] = x;
-    else if (DICTS.has(k) && x && typeof x === 'object' && !Array.isArray(x)) out[k] = Object.fromEntries(Object.entries(x).map(([dk, dv]) => [dk, toSdk(dv)]));
-    else out[sdkName(k)] = toSdk(x);
-  }
-  return out;
+  // Object.fromEntries defines own properties, so a key such as "__proto__" stays data
+  return Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).map(([k, x]): [string, unknown] => {
+      if (OPAQUE.has(k)) return [k, x];
+      if (DICTS.has(k) && x && typeof x === 'object' && !Array.isArray(x)) return [k, Object.fromEntries(Object.entries(x).map(([dk, dv]) => [dk, toSdk(dv)]))];
+      return [sdkName(k), toSdk(x)];
+    }),
+  );
 }
 
 /** ManagedCluster and AgentPool models flatten `properties` (x-ms-client-flatten). */
