@@ -335,6 +335,8 @@ describe('aks get-credentials', () => {
     writeFileSync(kc, 'apiVersion: v1\nkind: Config\nclusters:\n- name: other\n  cluster: {server: "https://other"}\n- name: myc\n  cluster: {server: "https://stale"}\nusers: []\ncontexts: []\ncurrent-context: other\n', { mode: 0o600 });
     const clash = await tl(e, 'aks get-credentials -g cmds -n myc --only-show-errors');
     expect(clash).toMatchObject({ code: 1, stderr: 'ERROR: A different object named myc already exists in clusters in your kubeconfig file.\n' });
+    const declined = await tl(e, 'aks get-credentials -g cmds -n myc --only-show-errors', { input: ['n'] });
+    expect(declined).toMatchObject({ code: 1, stderr: 'A different object named myc already exists in your kubeconfig file.\nOverwrite? (y/n): ERROR: A different object named myc already exists in clusters in your kubeconfig file.\n' });
     const over = await tl(e, 'aks get-credentials -g cmds -n myc --overwrite-existing --only-show-errors');
     expect(over.code, over.stderr).toBe(0);
     const merged = parse(readFileSync(kc, 'utf8'));

@@ -3,7 +3,8 @@
  * (acs custom.py `print_or_merge_credentials` / `merge_kubernetes_configurations` / `_handle_merge`):
  *  - `--file -` prints it; otherwise the file (and its folder) is created 0600 when missing,
  *  - clusters, users and contexts are merged by name: an identical entry is replaced quietly,
- *    a different one only with --overwrite-existing (else az's error),
+ *    a different one with --overwrite-existing or when the user says so at az's prompt (on a
+ *    terminal), else az's error,
  *  - current-context becomes the new one; a file readable by others gets az's warning,
  *  - the write is atomic (temporary file + rename) and refuses symbolic links,
  *  - az then says `Merged "<context>" as current context in <path>`.
@@ -11,6 +12,7 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../framework/errors.js';
+import { confirm } from '../framework/prompt.js';
 import type { Context } from '../framework/types.js';
 
 type Named = { name?: string } & Record<string, unknown>;
@@ -18,7 +20,7 @@ type KubeConfig = Record<string, unknown> & { clusters?: Named[] | null; users?:
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function handleMerge(existing: KubeConfig, addition: KubeConfig, key: 'clusters' | 'users' | 'contexts', replace: boolean): void {
+async function handleMerge(ctx: Context, existing: KubeConfig, addition: KubeConfig, key: 'clusters' | 'users' | 'contexts', replace: boolean): Promise<void> {
   const add = addition[key];
   if (!add || add.length === 0) return;
   if (!(key in existing)) {
@@ -32,7 +34,11 @@ function handleMerge(existing: KubeConfig, addition: KubeConfig, key: 'clusters'
   for (const i of add) {
     const j = list.findIndex((x) => x.name && i.name && x.name === i.name);
     if (j >= 0) {
-      if (!replace && !same(i, list[j])) throw new UserError('CLIError', `A different object named ${i.name} already exists in ${key} in your kubeconfig file.`);
+      if (!replace && !same(i, list[j])) {
+        // az asks on a terminal (prompt_y_n) and refuses otherwise
+        const overwrite = ctx.io.readLine ? await confirm(ctx, `A different object named ${i.name} already exists in your kubeconfig file.\nOverwrite?`) : false;
+        if (!overwrite) throw new UserError('CLIError', `A different object named ${i.name} already exists in ${key} in your kubeconfig file.`);
+      }
       list.splice(j, 1);
     }
     list.push(i);
@@ -67,9 +73,9 @@ export async function mergeKubeconfig(ctx: Context, path: string, kubeconfig: st
   }
   if (existing === null || existing === undefined) existing = addition;
   else {
-    handleMerge(existing, addition, 'clusters', overwrite);
-    handleMerge(existing, addition, 'users', overwrite);
-    handleMerge(existing, addition, 'contexts', overwrite);
+    await handleMerge(ctx, existing, addition, 'clusters', overwrite);
+    await handleMerge(ctx, existing, addition, 'users', overwrite);
+    await handleMerge(ctx, existing, addition, 'contexts', overwrite);
     existing['current-context'] = addition['current-context'];
   }
   const mode = lstatSync(path).mode & 0o777;
