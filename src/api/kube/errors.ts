@@ -37,7 +37,8 @@ export interface Status {
 }
 
 export function statusBody(reason: StatusReason, message: string, details?: StatusDetails): Status {
-  const d = details && Object.keys(details).length ? { details: Object.fromEntries(Object.entries(details).filter(([, v]) => v !== '' && v !== undefined)) as StatusDetails } : {};
+  // `details` is present when given (even empty, as the API server's 404 for unknown paths has it); empty fields are omitted.
+  const d = details ? { details: Object.fromEntries(Object.entries(details).filter(([, v]) => v !== '' && v !== undefined)) as StatusDetails } : {};
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...d, code: CODES[reason] };
 }
 

@@ -11,14 +11,19 @@ import { kubeErrorResponse, statusResponse } from './errors.js';
 import { requestInfo } from './request-info.js';
 import { notFoundResponse } from './routes.js';
 
+const DISCOVERY = /^\/(api|apis|version|healthz|livez|readyz|openapi\/v[23])(\/.*)?$/;
+
 export function kubeFace(platform: Platform, auth: ClientCertAuthenticator): Face {
   return {
     async authenticate(req: ApiRequest): Promise<ApiResponse | undefined> {
       const uid = req.params.clusterUid ?? '';
       const a = auth.authorize(req.clientCertificate, uid, platform.ctx.clock.now());
-      if (!a.ok && a.status === 401) return statusResponse('Unauthorized', 'Unauthorized', {});
+      if (!a.ok && a.status === 401) return statusResponse('Unauthorized', 'Unauthorized');
       if (!a.ok && a.status === 403) {
         const info = requestInfo(req.method, req.params.rest ?? '', req.query);
+        // Authenticated but not bound to this cluster: like a user without role bindings, it may still read
+        // discovery (RBAC's system:discovery and system:public-info-viewer roles), and nothing else.
+        if (!info.isResource && req.method === 'GET' && DISCOVERY.test(info.path)) return platform.kube.hasCluster(uid) ? undefined : notFoundResponse();
         return statusResponse('Forbidden', forbiddenMessage(a.user.name, info), info.isResource ? { ...(info.name ? { name: info.name } : {}), group: info.group, kind: info.resource } : {});
       }
       // A certificate for a cluster that has since been deleted.
