@@ -43,10 +43,11 @@ export class VmBootService {
     const gpuDriver = !!size?.gpu && pool.gpuDriver !== 'None';
     const tpm = vm.model.vTpmEnabled ? await this.vtpm.open(vmKey, vm.vmId) : undefined;
     let result;
+    const writes: WriteOp[] = [];
     try {
       result = await bootVm({ vmName: vm.computerName, secureBoot: vm.model.secureBootEnabled, image, tamper, gpuDriver, cache: this.cache, ...(tpm ? { tpm: tpm.measuring } : {}) });
     } finally {
-      await tpm?.suspend();
+      if (tpm) writes.push(...(await tpm.suspend()));
     }
     const record: BootRecord = {
       vmKey,
@@ -61,14 +62,14 @@ export class VmBootService {
       nodeImage: imageName,
       ...(tamper ? { tamper: tamper.components } : {}),
     };
-    const writes: WriteOp[] = [{ op: 'put', kind: BOOT_RECORD_KIND, key: vmKey, value: record }];
+    writes.push({ op: 'put', kind: BOOT_RECORD_KIND, key: vmKey, value: record });
     writes.push(result.eventLog ? { op: 'putBlob', kind: EVENT_LOG_KIND, key: vmKey, data: result.eventLog } : { op: 'deleteBlob', kind: EVENT_LOG_KIND, key: vmKey });
     writes.push(result.imaLog ? { op: 'putBlob', kind: IMA_LOG_KIND, key: vmKey, data: result.imaLog } : { op: 'deleteBlob', kind: IMA_LOG_KIND, key: vmKey });
-    await this.ctx.store.commit(writes);
-    if (result.ok) return { ok: true };
+    if (result.ok) return { ok: true, writes };
     const f = result.failure!;
     return {
       ok: false,
+      writes,
       failure: {
         code: 'SecureBootViolation',
         message: `Secure Boot refused to boot ${f.component} (${f.stage}${f.signer ? `, signed by ${f.signer}` : ''}): ${f.reason}. The VM did not boot; see its boot diagnostics (tl vm boot-diagnostics get-boot-log --resource-group ${vm.nodeResourceGroup} --name ${vm.computerName}).`,

@@ -186,6 +186,27 @@ export class KubeRegistry {
     }
   }
 
+  /** The pods/binding subresource: assign an unassigned pod to a node (spec.nodeName and PodScheduled=True). */
+  async bindPod(uid: string, namespace: string, name: string, nodeName: string): Promise<Versioned> {
+    const r = resourceInfo('pods');
+    for (let attempt = 0; ; attempt++) {
+      const cur = this.get(uid, r, namespace, name) as Versioned<Pod>;
+      const p = cur.obj;
+      if (p.metadata.deletionTimestamp) throw conflict('pods/binding', '', name, `pod ${name} is being deleted, cannot be assigned to a host`);
+      if (p.spec.nodeName) throw conflict('pods/binding', '', name, `pod ${name} is already assigned to node "${p.spec.nodeName}"`);
+      const t = kubeTime(this.ctx.clock.now());
+      const conditions = (p.status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t });
+      const next: Pod = { ...p, spec: { ...p.spec, nodeName }, status: { ...p.status, conditions } };
+      try {
+        const rev = await this.ctx.store.commit([{ op: 'put', kind: r.storeKind, key: objectKey(uid, r, namespace, name), value: next, expectRev: cur.rev }]);
+        return { rev, obj: next };
+      } catch (e) {
+        if (!(e instanceof StoreConflictError) || attempt >= 5) throw e;
+      }
+    }
+  }
+
   /**
    * Delete. Pods bound to a node that is up terminate gracefully (deletionTimestamp set; the
    * kubelet removes them); objects with finalizers wait for them; namespaces take their

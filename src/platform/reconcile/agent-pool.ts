@@ -79,6 +79,7 @@ export async function reconcileAgentPool(ctx: PlatformContext, poolKey: string):
     if (!spec) continue;
     if (spec.action === 'boot') {
       const outcome = ctx.hooks.bootVm ? await ctx.hooks.bootVm(vm, pool) : { ok: true };
+      if (outcome.writes) writes.push(...outcome.writes);
       const { stageDueAt: _d, reimaging: _r, failure: _f, ...rest } = vm;
       set(key, outcome.ok ? { ...rest, stage: 'Running', lastBootAt: now } : { ...rest, stage: 'Failed', lastBootAt: now, ...(outcome.failure ? { failure: outcome.failure } : {}) });
     } else if (spec.next === null) {

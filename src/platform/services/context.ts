@@ -7,11 +7,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/log.js';
 import type { VirtualMachine, AgentPool } from '../model/types.js';
-import type { Store } from '../store/store.js';
+import type { Store, WriteOp } from '../store/store.js';
 import type { Timing } from '../timing.js';
 
 export interface BootOutcome {
   readonly ok: boolean;
+  /** What the boot produced (vTPM state, logs, diagnostics), committed atomically with the VM's new stage. */
+  readonly writes?: readonly WriteOp[];
   /** Why the VM did not boot (shown in provisioning errors and boot diagnostics). */
   readonly failure?: { readonly code: string; readonly message: string };
 }

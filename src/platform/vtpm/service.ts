@@ -20,7 +20,7 @@ import { TpmSimulator } from '../../tpm/sim/simulator.js';
 import { createVtpmCa, loadVtpmCa, type VtpmCa } from '../../tpm/manufacture/ca.js';
 import { manufactureVtpm } from '../../tpm/manufacture/manufacture.js';
 import type { MeasuringTpm } from '../boot/boot-vm.js';
-import type { Store } from '../store/store.js';
+import type { Store, WriteOp } from '../store/store.js';
 
 export const VTPM_STATE_KIND = 'vtpmState';
 export const VTPM_KIND = 'vtpm';
@@ -40,10 +40,14 @@ export interface VtpmRecord {
 export interface OpenVtpm {
   readonly client: TpmClient;
   readonly measuring: MeasuringTpm;
-  /** TPM2_Shutdown(STATE), power off, and persist the state (PCRs kept for a resume). */
-  suspend(): Promise<void>;
-  /** TPM2_Shutdown(CLEAR), power off, persist: a full power-off. */
-  close(): Promise<void>;
+  /**
+   * TPM2_Shutdown(STATE) and power off; returns the writes that persist the state (and, for a
+   * vTPM manufactured by this open, its identity record), for the caller to commit atomically
+   * with whatever else the power cycle changed (the VM's stage, its boot evidence).
+   */
+  suspend(): Promise<WriteOp[]>;
+  /** TPM2_Shutdown(CLEAR) and power off (a full power-off); returns the writes, as suspend. */
+  close(): Promise<WriteOp[]>;
 }
 
 /** The platform's vTPM CA (ECC P-256), made once and kept in the Store. */
@@ -71,10 +75,10 @@ export class VtpmService {
     return (await this.store.get<VtpmRecord>(VTPM_KIND, vmKey))?.value;
   }
 
-  /** 1. Manufacture the VM's vTPM unless it exists; returns its persistent state. */
-  private async ensure(vmKey: string, vmId: string): Promise<Uint8Array> {
+  /** 1. Manufacture the VM's vTPM unless it exists; returns its persistent state (and the record of a new one). */
+  private async ensure(vmKey: string, vmId: string): Promise<{ state: Uint8Array; created?: VtpmRecord }> {
     const existing = await this.store.getBlob(VTPM_STATE_KIND, vmKey);
-    if (existing) return existing;
+    if (existing) return { state: existing };
     const m = await manufactureVtpm({ ca: this.ca, ekTypes: ['ecc'], ak: 'ecc', akSubject: `${vmId}.TrustedVM.local` });
     const rec: VtpmRecord = {
       vmKey,
@@ -84,24 +88,21 @@ export class VtpmService {
       ekCertificate: Buffer.from(m.ek.ecc!.certificate).toString('base64'),
       akCertificate: Buffer.from(m.ak!.certificate).toString('base64'),
     };
-    await this.store.commit([
-      { op: 'putBlob', kind: VTPM_STATE_KIND, key: vmKey, data: m.state },
-      { op: 'put', kind: VTPM_KIND, key: vmKey, value: rec, expectRev: 0 },
-    ]);
-    return m.state;
+    return { state: m.state, created: rec };
   }
 
   /** 2. Power the VM's vTPM on as firmware does: locality 3, TPM2_Startup(CLEAR) (or STATE to resume). */
   async open(vmKey: string, vmId: string, startup: 'clear' | 'resume' = 'clear'): Promise<OpenVtpm> {
-    const nv = new MemoryNvStore(await this.ensure(vmKey, vmId));
+    const { state, created } = await this.ensure(vmKey, vmId);
+    const nv = new MemoryNvStore(state);
     const sim = new TpmSimulator({ nv, now: () => this.clock.now() });
     sim.powerOn({ locality: 3 });
     await sim.startup(startup === 'resume' ? TPM_SU.STATE : TPM_SU.CLEAR);
     sim.setLocality(0);
     const client = new TpmClient(sim.transport());
-    const persist = async () => {
+    const persist = async (): Promise<WriteOp[]> => {
       sim.powerOff();
-      await this.store.commit([{ op: 'putBlob', kind: VTPM_STATE_KIND, key: vmKey, data: nv.state! }]);
+      return [{ op: 'putBlob', kind: VTPM_STATE_KIND, key: vmKey, data: nv.state! }, ...(created ? [{ op: 'put', kind: VTPM_KIND, key: vmKey, value: created, expectRev: 0 } as const] : [])];
     };
     return {
       client,
@@ -109,11 +110,11 @@ export class VtpmService {
       // 3.
       suspend: async () => {
         await client.shutdown(TPM_SU.STATE);
-        await persist();
+        return persist();
       },
       close: async () => {
         await client.shutdown(TPM_SU.CLEAR);
-        await persist();
+        return persist();
       },
     };
   }

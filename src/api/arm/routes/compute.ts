@@ -107,6 +107,15 @@ export function computeActionRoutes(d: ArmDeps): Route[] {
       }),
     ),
     {
+      // The VM's vTPM identity: EK and AK names and certificates (what attestation binds to).
+      method: 'GET', path: `${VM}/vtpm`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read',
+      handler: async (req) => {
+        const rec = await d.platform.vtpm?.record((await find(req)).key);
+        if (!rec) throw notFound('VtpmNotFound', 'The VM has no vTPM (vTPM is disabled, or it has not booted yet).');
+        return json(200, { ekName: rec.ekName, akName: rec.akName, ekCertificate: rec.ekCertificate, akCertificate: rec.akCertificate, manufacturedAt: new Date(rec.manufacturedAt).toISOString() });
+      },
+    },
+    {
       method: 'POST', path: `${VM}/tamper`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/write',
       handler: async (req) => {
         const b = Body.root(parseJsonBody(req.body));
