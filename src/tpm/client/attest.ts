@@ -12,10 +12,21 @@ import { PolicyClient } from './policy.js';
 
 export interface Attestation {
   /** The signed TPMS_ATTEST bytes. */
-  quoted: Uint8Array;
-  /** `quoted`, parsed (not verified). */
-  attest: TPMS_ATTEST;
-  signature: TPMT_SIGNATURE;
+  readonly quoted: Uint8Array;
+  /** `quoted`, parsed (not verified); parsed on first access. */
+  readonly attest: TPMS_ATTEST;
+  readonly signature: TPMT_SIGNATURE;
+}
+
+function attestation(quoted: Uint8Array, signature: TPMT_SIGNATURE): Attestation {
+  let parsed: TPMS_ATTEST | undefined;
+  return {
+    quoted,
+    signature,
+    get attest() {
+      return (parsed ??= parseTpmsAttest(quoted));
+    },
+  };
 }
 
 const NULL_TICKET = (tag: number): TPMT_TK => ({ tag, hierarchy: TPM_RH.NULL, digest: EMPTY });
@@ -28,7 +39,7 @@ export class AttestClient extends PolicyClient {
       { qualifyingData, inScheme: opts.scheme ?? SCHEME_NULL, PCRselect: pcrs },
       { handles: [signHandle], auth: opts.authorization ? [opts.authorization] : [] },
     );
-    return { quoted: out.quoted, attest: parseTpmsAttest(out.quoted), signature: out.signature };
+    return attestation(out.quoted, out.signature);
   }
 
   /** TPM2_Certify: `signHandle` attests that `objectHandle` is loaded in this TPM. */
@@ -42,7 +53,7 @@ export class AttestClient extends PolicyClient {
       handles: [objectHandle, signHandle],
       auth: [opts.objectAuth ?? { password: EMPTY }, opts.signAuth ?? { password: EMPTY }],
     });
-    return { quoted: out.certifyInfo, attest: parseTpmsAttest(out.certifyInfo), signature: out.signature };
+    return attestation(out.certifyInfo, out.signature);
   }
 
   /** TPM2_CertifyCreation: `signHandle` attests the creation data of `objectHandle` (with its ticket). */
@@ -59,7 +70,7 @@ export class AttestClient extends PolicyClient {
       { qualifyingData, creationHash, inScheme: opts.scheme ?? SCHEME_NULL, creationTicket },
       { handles: [signHandle, objectHandle], auth: opts.authorization ? [opts.authorization] : [] },
     );
-    return { quoted: out.certifyInfo, attest: parseTpmsAttest(out.certifyInfo), signature: out.signature };
+    return attestation(out.certifyInfo, out.signature);
   }
 
   /** TPM2_Sign a digest; restricted keys need the ticket from TPM2_Hash. */

@@ -19,6 +19,7 @@ import type { AuthSession } from './session.js';
 export type HandleRef = number | { handle: number; name: Uint8Array };
 
 export const EMPTY: Uint8Array = new Uint8Array(0);
+const NO_NAMES: readonly Uint8Array[] = [];
 
 export interface RunOptions {
   handles?: readonly HandleRef[];
@@ -48,7 +49,7 @@ export class ClientCore {
     const refs = opts.handles ?? [];
     const handles = refs.map(handleOf);
     const needNames = (opts.auth ?? []).some((a) => 'session' in a) || (opts.sessions?.length ?? 0) > 0;
-    const names = needNames ? await Promise.all(refs.map((h) => this.nameOf(h))) : handles.map(handleName);
+    const names = needNames ? await Promise.all(refs.map((h) => this.nameOf(h))) : NO_NAMES;
     const prepared = prepareCommand(def, handles, names, params, opts.auth ?? [], opts.sessions ?? []);
     opts.authAfter?.forEach((v, i) => {
       const e = prepared.slots[i]?.use.entity;

@@ -45,7 +45,8 @@ export function prepareCommand(
   extraSessions: readonly AuthSession[] = [],
 ): PreparedCommand {
   if (handles.length !== def.handles.length) throw new RangeError(`${def.name} takes ${def.handles.length} handles, got ${handles.length}`);
-  const pw = new ByteWriter(256);
+  if (extraSessions.length === 0 && auths.every((a) => 'password' in a)) return preparePasswordOnly(def, handles, params, auths as { password: Uint8Array }[]);
+  const pw = new ByteWriter(64);
   def.params.encode(pw, params as never);
   let paramBytes = pw.finish();
 
@@ -113,6 +114,30 @@ export function prepareCommand(
     hasSessions,
   };
 }
+
+/** The common case (no HMAC/policy session): one writer, no cpHash. */
+function preparePasswordOnly(def: CommandDef, handles: readonly number[], params: unknown, auths: readonly { password: Uint8Array }[]): PreparedCommand {
+  let n = 0;
+  for (const h of def.handles) if (h.auth) n++;
+  if (auths.length > n) throw new RangeError(`${def.name} has ${n} authorized handles, got ${auths.length} authorizations`);
+  const w = new ByteWriter(64);
+  w.u16be(n > 0 ? TPM_ST.SESSIONS : TPM_ST.NO_SESSIONS).u32be(0).u32be(def.code);
+  for (const h of handles) w.u32be(h);
+  const slots: PreparedCommand['slots'] = [];
+  if (n > 0) {
+    w.u32be(n * 9 + auths.reduce((a, x) => a + trimAuth(x.password).length, 0));
+    for (let i = 0; i < n; i++) {
+      const pwd = trimAuth(auths[i]?.password ?? EMPTY_AUTH);
+      w.u32be(TPM_RS_PW).u16be(0).u8(TPMA_SESSION.continueSession).u16be(pwd.length).bytes(pwd);
+      slots.push(null);
+    }
+  }
+  def.params.encode(w, params as never);
+  w.patchU32be(2, w.length);
+  return { bytes: w.finish(), slots, hasSessions: n > 0 };
+}
+
+const EMPTY_AUTH = new Uint8Array(0);
 
 export interface ParsedResponse<R> {
   handle?: number;

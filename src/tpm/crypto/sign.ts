@@ -8,7 +8,7 @@
  * TPM2_VerifySignature), where RSA goes through raw private/public operations and ECDSA
  * through crypto/ecc.ts.
  */
-import { constants, createHash, privateEncrypt, publicDecrypt, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
+import { constants, createHash, privateEncrypt, publicDecrypt, randomBytes, sign, verify, webcrypto, type KeyObject } from 'node:crypto';
 import { bytesEqual } from '../../core/bytes.js';
 import { hash as coreHash, hashById } from '../../core/hash.js';
 import { TPM_ALG } from '../types/constants.js';
@@ -213,4 +213,47 @@ function pssVerify(pub: TPMT_PUBLIC & { type: typeof TPM_ALG.RSA }, hashAlg: num
   mPrime.set(digest, 8);
   mPrime.set(salt, 8 + hLen);
   return bytesEqual(coreHash(hashAlg, mPrime), H);
+}
+
+/** Imported WebCrypto keys of one TPM key, by scheme (see signMessageAsync). */
+export type CryptoKeyCache = Map<string, Promise<webcrypto.CryptoKey>>;
+
+/**
+ * The same signature as `signMessage`, computed by WebCrypto in the libuv thread pool so the
+ * event loop stays free (RSA-2048 signing costs ~0.3 ms) and signatures of many vTPMs run on
+ * several cores. `cache` keeps the imported CryptoKey per scheme.
+ */
+export async function signMessageAsync(
+  k: SigningKey,
+  scheme: { scheme: number; hashAlg: number },
+  message: Uint8Array,
+  cache: CryptoKeyCache,
+): Promise<TPMT_SIGNATURE> {
+  const hashName = { [TPM_ALG.SHA1]: 'SHA-1', [TPM_ALG.SHA256]: 'SHA-256', [TPM_ALG.SHA384]: 'SHA-384', [TPM_ALG.SHA512]: 'SHA-512' }[scheme.hashAlg];
+  if (!hashName) throw new RangeError(`unsupported hash 0x${scheme.hashAlg.toString(16)}`);
+  let algorithm: webcrypto.RsaHashedImportParams | webcrypto.EcKeyImportParams;
+  let params: webcrypto.AlgorithmIdentifier | webcrypto.RsaPssParams | webcrypto.EcdsaParams;
+  switch (scheme.scheme) {
+    case TPM_ALG.RSASSA:
+      algorithm = { name: 'RSASSA-PKCS1-v1_5', hash: hashName };
+      params = { name: 'RSASSA-PKCS1-v1_5' };
+      break;
+    case TPM_ALG.RSAPSS:
+      algorithm = { name: 'RSA-PSS', hash: hashName };
+      params = { name: 'RSA-PSS', saltLength: createHash(hashById(scheme.hashAlg)!.nodeName!).digest().length };
+      break;
+    case TPM_ALG.ECDSA:
+      algorithm = { name: 'ECDSA', namedCurve: curveOrThrow(k.curveID!).jwk };
+      params = { name: 'ECDSA', hash: hashName };
+      break;
+    default:
+      return signMessage(k, scheme, message);
+  }
+  const id = `${scheme.scheme}:${hashName}`;
+  let key = cache.get(id);
+  if (!key) cache.set(id, (key = webcrypto.subtle.importKey('pkcs8', k.key.export({ format: 'der', type: 'pkcs8' }), algorithm, false, ['sign'])));
+  const sig = new Uint8Array(await webcrypto.subtle.sign(params, await key, message));
+  if (scheme.scheme !== TPM_ALG.ECDSA) return { sigAlg: scheme.scheme, hash: scheme.hashAlg, sig };
+  const size = sig.length / 2;
+  return { sigAlg: scheme.scheme, hash: scheme.hashAlg, signatureR: sig.slice(0, size), signatureS: sig.slice(size) };
 }

@@ -155,8 +155,22 @@ function expectedHmac(tpm: TpmState, auth: CommandAuth, i: number, cp: (alg: num
   return commandHmac(s.hashAlg, key, cp(s.hashAlg), cs.nonceCaller, s.nonceTPM, extra, cs.attributes);
 }
 
+/** Constant-time comparison (the length is not secret). */
 function equal(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
+  if (a.length !== b.length) return false;
+  if (a.length > 64) return timingSafeEqual(a, b);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d |= a[i]! ^ b[i]!;
+  return d === 0;
+}
+
+const ROLES = new WeakMap<CommandDef, (string | undefined)[]>();
+
+/** The roles of the handles that need authorization, in order (computed once per command). */
+function rolesOf(def: CommandDef): (string | undefined)[] {
+  let r = ROLES.get(def);
+  if (!r) ROLES.set(def, (r = def.handles.filter((h) => h.auth).map((h) => h.auth)));
+  return r;
 }
 
 /**
@@ -172,7 +186,7 @@ export function authorize(tpm: TpmState, def: CommandDef, entities: Entity[], au
     auth.sessions[k]!.entity = entities[h];
     k++;
   }
-  const roles = def.handles.filter((h) => h.auth).map((h) => h.auth);
+  const roles = rolesOf(def);
   let cpCache: Map<number, Uint8Array> | undefined;
   const cp = (alg: number): Uint8Array => {
     cpCache ??= new Map();
@@ -232,8 +246,11 @@ export function authorize(tpm: TpmState, def: CommandDef, entities: Entity[], au
   return params;
 }
 
-/** Build the response authorization area (and encrypt the first response parameter in place). */
-export function buildResponseAuth(tpm: TpmState, def: CommandDef, auth: CommandAuth, respParams: Uint8Array): { params: Uint8Array; area: Uint8Array } {
+/**
+ * Write parameterSize, the (possibly encrypted) response parameters and the response
+ * authorization area to `w`.
+ */
+export function writeResponseAuth(tpm: TpmState, def: CommandDef, auth: CommandAuth, respParams: Uint8Array, w: ByteWriter): void {
   for (const cs of auth.sessions) if (cs.session) cs.session.nonceTPM = tpm.random(cs.session.nonceTPM.length);
   let params = respParams;
   if (auth.encryptIndex >= 0 && params.length >= 2) {
@@ -244,7 +261,7 @@ export function buildResponseAuth(tpm: TpmState, def: CommandDef, auth: CommandA
     params = params.slice();
     params.set(paramCrypt(true, s.hashAlg, s.symmetric, value, s.nonceTPM, cs.nonceCaller, params.subarray(2, 2 + n)), 2);
   }
-  const w = new ByteWriter(64 * auth.sessions.length);
+  w.u32be(params.length).bytes(params);
   let rp: Map<number, Uint8Array> | undefined;
   for (const cs of auth.sessions) {
     const s = cs.session;
@@ -271,5 +288,4 @@ export function buildResponseAuth(tpm: TpmState, def: CommandDef, auth: CommandA
     if (s.type !== TPM_SE.HMAC && cs.attributes & TPMA_SESSION.continueSession) s.policy = emptyPolicy(s.policy.policyDigest.length);
     if (!(cs.attributes & TPMA_SESSION.continueSession)) tpm.sessions.flush(s.handle);
   }
-  return { params, area: w.finish() };
 }

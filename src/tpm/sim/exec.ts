@@ -19,7 +19,7 @@ import { rcHandle, rcParam, TPM_RC, TpmError } from '../rc.js';
 import { type Codec, rcOfWireError } from '../types/codec.js';
 import { TPM_CC, TPM_ST } from '../types/constants.js';
 import type { DispatchEntry } from './action.js';
-import { authorize, buildResponseAuth, parseAuthArea, type CommandAuth } from './auth.js';
+import { authorize, parseAuthArea, writeResponseAuth, type CommandAuth } from './auth.js';
 import { resolveHandle, type Entity } from './entity.js';
 import type { TpmState } from './tpm-state.js';
 
@@ -32,17 +32,45 @@ export function errorResponse(rc: number): Uint8Array {
 
 export type Logger = (event: { cc: number; rc: number; error?: unknown }) => void;
 
-export async function executeCommand(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>, cmd: Uint8Array, log?: Logger): Promise<Uint8Array> {
-  try {
-    return await execute(tpm, table, cmd, log);
-  } finally {
+/**
+ * Execute one command. Synchronous actions complete synchronously (no promise on the hot path);
+ * actions that generate keys return a promise, and so does this function then.
+ */
+export function executeCommand(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>, cmd: Uint8Array, log?: Logger): Uint8Array | Promise<Uint8Array> {
+  let cc = 0;
+  const done = (r: Uint8Array) => {
     tpm.objects.reserved = 0;
+    return r;
+  };
+  const fail = (e: unknown): Uint8Array => {
+    tpm.objects.reserved = 0;
+    if (e instanceof TpmError) {
+      log?.({ cc, rc: e.rc });
+      return errorResponse(e.rc);
+    }
+    // A bug, not bad input: report TPM_RC_FAILURE for this command and keep running.
+    log?.({ cc, rc: TPM_RC.FAILURE, error: e });
+    return errorResponse(TPM_RC.FAILURE);
+  };
+  try {
+    const r = execute(tpm, table, cmd, (c) => (cc = c), log);
+    return r instanceof Promise ? r.then(done, fail) : done(r);
+  } catch (e) {
+    return fail(e);
   }
 }
 
-async function execute(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>, cmd: Uint8Array, log?: Logger): Promise<Uint8Array> {
+const FIELDS = new WeakMap<object, [string, Codec<unknown>][]>();
+
+function fieldsOf(def: DispatchEntry['def']): [string, Codec<unknown>][] {
+  let f = FIELDS.get(def);
+  if (!f) FIELDS.set(def, (f = Object.entries(def.params.fields) as [string, Codec<unknown>][]));
+  return f;
+}
+
+function execute(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>, cmd: Uint8Array, setCc: (cc: number) => void, log?: Logger): Uint8Array | Promise<Uint8Array> {
   let cc = 0;
-  try {
+  {
     // 1. header
     if (cmd.length < 10) return errorResponse(cmd.length >= 2 && !isTag(cmd) ? TPM_RC.BAD_TAG : TPM_RC.COMMAND_SIZE);
     const r = new ByteReader(cmd);
@@ -51,6 +79,7 @@ async function execute(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>,
     const size = r.u32be();
     if (size !== cmd.length || size > tpm.profile.maxCommandSize) return errorResponse(TPM_RC.COMMAND_SIZE);
     cc = r.u32be();
+    setCc(cc);
     const entry = table.get(cc);
     if (!entry) return errorResponse(TPM_RC.COMMAND_CODE);
     if (tpm.started === (cc === TPM_CC.Startup)) return errorResponse(TPM_RC.INITIALIZE);
@@ -82,17 +111,20 @@ async function execute(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>,
       const parsed = parseAuthArea(tpm, def, r.sub(authSize, 'authorizationArea'));
       if (typeof parsed === 'number') return errorResponse(parsed);
       auth = parsed;
-      const ok = authorize(tpm, def, entities, auth, r.read(r.remaining));
+      const view = r.bytesView(r.remaining);
+      const ok = authorize(tpm, def, entities, auth, view);
       if (typeof ok === 'number') return errorResponse(ok);
       params = ok;
+      // Unless a parameter was decrypted (a new buffer), keep reading the command in place.
+      if (ok === view) r.offset -= view.length;
     } else {
       if (def.handles.some((h) => h.auth)) return errorResponse(TPM_RC.AUTH_MISSING);
-      params = r.read(r.remaining);
+      params = cmd;
     }
 
-    // 4. parameters and action
-    const pr = new ByteReader(params);
-    const fields = Object.entries(def.params.fields) as [string, Codec<unknown>][];
+    // 4. parameters and action (decoders copy what they keep, so no copy of the buffer here)
+    const pr = params === cmd || params.buffer === cmd.buffer ? r : new ByteReader(params);
+    const fields = fieldsOf(def);
     const input: Record<string, unknown> = {};
     for (let i = 0; i < fields.length; i++) {
       const [name, codec] = fields[i]!;
@@ -104,34 +136,37 @@ async function execute(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>,
       }
     }
     if (!pr.atEnd) return errorResponse(TPM_RC.SIZE);
-    const out = (await entry.action({ tpm, def, entities, auth }, input as never)) as Record<string, unknown> & { handle?: number };
-    const pw = new ByteWriter(256);
-    def.response.encode(pw, out as never);
-    let respParams = pw.finish();
+    const result = entry.action({ tpm, def, entities, auth }, input as never) as (Record<string, unknown> & { handle?: number }) | Promise<Record<string, unknown> & { handle?: number }>;
+    return result instanceof Promise ? result.then((out) => respond(tpm, def, tag, auth, out, cc, log)) : respond(tpm, def, tag, auth, result, cc, log);
+  }
+}
 
-    // 5. response sessions, 6. header
-    const w = new ByteWriter(respParams.length + 64);
-    w.u16be(tag).u32be(0).u32be(TPM_RC.SUCCESS);
-    if (def.responseHandle) w.u32be(out.handle ?? 0);
-    if (auth) {
-      const built = buildResponseAuth(tpm, def, auth, respParams);
-      respParams = built.params;
-      w.u32be(respParams.length).bytes(respParams).bytes(built.area);
-    } else {
-      w.bytes(respParams);
-    }
+/** Steps 5 and 6: the response parameters, sessions and header. */
+function respond(
+  tpm: TpmState,
+  def: DispatchEntry['def'],
+  tag: number,
+  auth: CommandAuth | undefined,
+  out: Record<string, unknown> & { handle?: number },
+  cc: number,
+  log?: Logger,
+): Uint8Array {
+  // 5. response sessions, 6. header
+  const w = new ByteWriter(64);
+  w.u16be(tag).u32be(0).u32be(TPM_RC.SUCCESS);
+  if (def.responseHandle) w.u32be(out.handle ?? 0);
+  if (!auth) {
+    def.response.encode(w, out as never);
     w.patchU32be(2, w.length);
     log?.({ cc, rc: 0 });
     return w.finish();
-  } catch (e) {
-    if (e instanceof TpmError) {
-      log?.({ cc, rc: e.rc });
-      return errorResponse(e.rc);
-    }
-    // A bug, not bad input: report TPM_RC_FAILURE for this command and keep running.
-    log?.({ cc, rc: TPM_RC.FAILURE, error: e });
-    return errorResponse(TPM_RC.FAILURE);
   }
+  const pw = new ByteWriter(64);
+  def.response.encode(pw, out as never);
+  writeResponseAuth(tpm, def, auth, pw.finish(), w);
+  w.patchU32be(2, w.length);
+  log?.({ cc, rc: 0 });
+  return w.finish();
 }
 
 function isTag(cmd: Uint8Array): boolean {

@@ -89,28 +89,44 @@ export class TpmSimulator {
     return this.locality;
   }
 
-  /** Execute one command; always resolves with a response (errors are TPM response codes). */
+  /**
+   * Execute one command; always resolves with a response (errors are TPM response codes).
+   * Commands run one at a time: while a command that awaits (key generation) is running, later
+   * ones queue behind it.
+   */
   execute(command: Uint8Array): Promise<Uint8Array> {
-    if (this.busy === 0) return this.run(command);
+    if (this.busy === 0) {
+      const r = this.run(command);
+      return r instanceof Promise ? r : Promise.resolve(r);
+    }
     const p = this.queue.then(() => this.run(command));
     this.queue = p.catch(() => undefined);
     return p;
   }
 
-  private async run(command: Uint8Array): Promise<Uint8Array> {
+  private run(command: Uint8Array): Uint8Array | Promise<Uint8Array> {
     const tpm = this.tpmState;
     // A powered-off TPM does not answer; report it as a TPM that needs _TPM_Init.
     if (!tpm) return errorResponse(TPM_RC.INITIALIZE);
+    const r = executeCommand(tpm, DISPATCH, command, this.log);
+    if (!(r instanceof Promise)) {
+      this.persist(tpm);
+      return r;
+    }
     this.busy++;
-    const p = executeCommand(tpm, DISPATCH, command, this.log).finally(() => {
+    const p = r.finally(() => {
       this.busy--;
-      if (tpm.dirty) {
-        tpm.dirty = false;
-        this.platform.nv.save(encodeImage(imageOf(tpm)));
-      }
+      this.persist(tpm);
     });
     this.queue = p.catch(() => undefined);
     return p;
+  }
+
+  /** Save the NV part of the state when the last command changed it. */
+  private persist(tpm: TpmState): void {
+    if (!tpm.dirty) return;
+    tpm.dirty = false;
+    this.platform.nv.save(encodeImage(imageOf(tpm)));
   }
 
   /** Convenience: TPM2_Startup(type) at the current locality. */

@@ -76,11 +76,10 @@ export function tpm2b(name: string, max: number): Codec<Uint8Array> {
       w.u16be(v.length).bytes(v);
     },
     decode(r) {
-      return r.within(name, () => {
-        const n = r.u16be();
-        if (n > max) fail(r, TPM_RC.SIZE, `size ${n} exceeds the maximum ${max}`, r.offset - 2);
-        return r.read(n, 'buffer');
-      });
+      // Hot path (nonces, HMACs, digests): no closure; the type name goes into the messages.
+      const n = r.u16be();
+      if (n > max) fail(r, TPM_RC.SIZE, `${name}: size ${n} exceeds the maximum ${max}`, r.offset - 2);
+      return r.read(n, name);
     },
   };
 }
@@ -135,7 +134,7 @@ export function list<T>(name: string, element: Codec<T>, max: number): Codec<T[]
         const n = r.u32be();
         if (n > max) fail(r, TPM_RC.SIZE, `count ${n} exceeds the maximum ${max}`, r.offset - 4);
         const out: T[] = [];
-        for (let i = 0; i < n; i++) out.push(r.within(`[${i}]`, () => element.decode(r)));
+        for (let i = 0; i < n; i++) out.push(element.decode(r));
         return out;
       });
     },

@@ -3,13 +3,12 @@ import { TPM2_Quote } from '../../../commands/quote.js';
 import { TPM_ST } from '../../../types/constants.js';
 import { action } from '../../action.js';
 import { filterSelection, pcrValuesDigest } from '../pcr/support.js';
-import { attest, selectScheme, signingKeyOf } from './support.js';
+import { andThen, attest, selectScheme, signingKeyOf } from './support.js';
 
 export const quote = action(TPM2_Quote, ({ tpm, entities }, { qualifyingData, inScheme, PCRselect }) => {
   const key = signingKeyOf(entities[0]!, 1)!;
   const scheme = selectScheme(key, inScheme, 2);
   const pcrSelect = filterSelection(tpm, PCRselect);
   const pcrDigest = pcrValuesDigest(tpm, scheme.hashAlg, pcrSelect);
-  const a = attest(tpm, key, scheme, qualifyingData, { type: TPM_ST.ATTEST_QUOTE, attested: { pcrSelect, pcrDigest } });
-  return { quoted: a.bytes, signature: a.signature };
+  return andThen(attest(tpm, key, scheme, qualifyingData, { type: TPM_ST.ATTEST_QUOTE, attested: { pcrSelect, pcrDigest } }), (a) => ({ quoted: a.bytes, signature: a.signature }));
 });

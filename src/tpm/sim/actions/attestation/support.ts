@@ -6,7 +6,7 @@
  */
 import { ByteWriter } from '../../../../core/bytes.js';
 import { kdfa } from '../../../crypto/kdf.js';
-import { signMessage } from '../../../crypto/sign.js';
+import { type CryptoKeyCache, signMessage, signMessageAsync } from '../../../crypto/sign.js';
 import { TPM_RC } from '../../../rc.js';
 import { TPM_ALG, TPM_GENERATED_VALUE, TPM_RH, TPMA_OBJECT } from '../../../types/constants.js';
 import { TPMS_ATTEST, type TPMS_ATTEST_BODY } from '../../../types/attest.js';
@@ -51,33 +51,44 @@ export function selectScheme(key: TpmObject, inScheme: TPMT_SCHEME, pIndex: numb
   return keyScheme;
 }
 
-/** Sign a message with a loaded key under a selected scheme. */
-export function signWith(key: TpmObject, scheme: TPMT_SCHEME, message: Uint8Array): TPMT_SIGNATURE {
+const cryptoKeys = new WeakMap<TpmObject, CryptoKeyCache>();
+
+/** Sign a message with a loaded key under a selected scheme (off the event loop when the profile says so). */
+export function signWith(tpm: TpmState, key: TpmObject, scheme: TPMT_SCHEME, message: Uint8Array): TPMT_SIGNATURE | Promise<TPMT_SIGNATURE> {
   const pub = key.public;
   if (pub.type === TPM_ALG.KEYEDHASH) {
     return signMessage({ key: undefined as never, type: pub.type, secret: key.sensitive!.sensitive }, { scheme: TPM_ALG.HMAC, hashAlg: scheme.hashAlg }, message);
   }
-  return signMessage(
-    { key: privateKeyOf(key), type: pub.type, ...(pub.type === TPM_ALG.ECC ? { curveID: pub.parameters.curveID, secret: key.sensitive!.sensitive } : {}) },
-    scheme,
-    message,
-  );
+  const k = { key: privateKeyOf(key), type: pub.type, ...(pub.type === TPM_ALG.ECC ? { curveID: pub.parameters.curveID, secret: key.sensitive!.sensitive } : {}) };
+  const offload = tpm.profile.cryptoOffload;
+  if (offload === 'always' || (offload === 'rsa' && pub.type === TPM_ALG.RSA)) {
+    let cache = cryptoKeys.get(key);
+    if (!cache) cryptoKeys.set(key, (cache = new Map()));
+    return signMessageAsync(k, scheme, message, cache);
+  }
+  return signMessage(k, scheme, message);
 }
 
+const obfuscation = new WeakMap<TpmObject, Uint8Array>();
+
 /** Build, marshal and sign a TPMS_ATTEST; returns the signed bytes and the signature. */
+export type Attested = { bytes: Uint8Array; signature: TPMT_SIGNATURE };
+
 export function attest(
   tpm: TpmState,
   key: TpmObject | undefined,
   scheme: TPMT_SCHEME | undefined,
   qualifyingData: Uint8Array,
   body: TPMS_ATTEST_BODY,
-): { bytes: Uint8Array; signature: TPMT_SIGNATURE } {
+): Attested | Promise<Attested> {
   const clockInfo = tpm.clockInfo();
   let firmwareVersion = tpm.profile.firmwareVersion;
   if (key && key.hierarchy !== TPM_RH.ENDORSEMENT && key.hierarchy !== TPM_RH.PLATFORM) {
     // Part 3 §18.1: hide reset/restart counts and firmware version from keys of the storage
-    // and null hierarchies (ms-tpm FillInAttestInfo, KDFa(shProof, "OBFUSCATE", name)).
-    const o = kdfa(TPM_ALG.SHA256, tpm.hierarchy.proofOf(TPM_RH.OWNER), 'OBFUSCATE', key.name, new Uint8Array(0), 128);
+    // and null hierarchies (ms-tpm FillInAttestInfo, KDFa(shProof, "OBFUSCATE", name)); the
+    // value depends only on the key and the storage proof, so it is computed once per key.
+    let o = obfuscation.get(key);
+    if (!o) obfuscation.set(key, (o = kdfa(TPM_ALG.SHA256, tpm.hierarchy.proofOf(TPM_RH.OWNER), 'OBFUSCATE', key.name, new Uint8Array(0), 128)));
     const dv = new DataView(o.buffer, o.byteOffset, o.byteLength);
     firmwareVersion = (firmwareVersion + dv.getBigUint64(0)) & 0xffffffffffffffffn;
     clockInfo.resetCount = (clockInfo.resetCount + dv.getUint32(8)) >>> 0;
@@ -95,5 +106,11 @@ export function attest(
   TPMS_ATTEST.encode(w, value);
   const bytes = w.finish();
   if (!key || !scheme) return { bytes, signature: { sigAlg: TPM_ALG.NULL, hash: TPM_ALG.NULL } };
-  return { bytes, signature: signWith(key, scheme, bytes) };
+  const signature = signWith(tpm, key, scheme, bytes);
+  return signature instanceof Promise ? signature.then((sig) => ({ bytes, signature: sig })) : { bytes, signature };
+}
+
+/** Apply `fn` to a value or to the value a promise resolves to. */
+export function andThen<T, U>(v: T | Promise<T>, fn: (t: T) => U): U | Promise<U> {
+  return v instanceof Promise ? v.then(fn) : fn(v);
 }
