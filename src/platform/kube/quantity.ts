@@ -25,8 +25,17 @@ export function parseMilli(q: string | number): number {
   const sign = m[1] === '-' ? -1 : 1;
   const num = m[2]!;
   const suffix = m[3] ?? '';
-  // Work on the digits as a decimal string with an exponent, to stay exact for big byte counts.
   const [intPart, frac = ''] = num.split('.');
+  // Fast path in doubles while every intermediate is an exact integer (well below 2^53): IEEE
+  // division is correctly rounded, so an exact quotient stays exact and ceil() is right.
+  const small = Number((intPart || '0') + frac);
+  const multN = BINARY[suffix] ?? 1;
+  const e10 = -frac.length + 3 + (BINARY[suffix] !== undefined ? 0 : /^[eE]/.test(suffix) ? Number(suffix.slice(1)) : DECIMAL[suffix]!);
+  if (small * multN < 2 ** 50 && e10 >= -15 && e10 <= 15) {
+    const v = e10 >= 0 ? small * multN * 10 ** e10 : Math.ceil((small * multN) / 10 ** -e10);
+    if (Number.isSafeInteger(v)) return v * sign;
+  }
+  // Otherwise work on the digits as a decimal string with an exponent, exact for big byte counts.
   const digits = BigInt((intPart || '0') + frac);
   let exp10 = -frac.length + 3; // milli
   let mult = 1n;

@@ -83,10 +83,19 @@ export function filter(p: PodFacts, info: NodeInfo, selectorChecked = false): Ve
 export function pickBest(p: PodFacts, feasible: readonly NodeInfo[]): NodeInfo {
   if (feasible.length === 1) return feasible[0]!;
   const preferred = p.pod.spec.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [];
-  const prefer = feasible.map((n) => preferred.reduce((s, t) => s + (termMatches(t.preference ?? {}, n) ? t.weight : 0), 0));
-  const intolerable = feasible.map((n) => n.taints.filter((t) => t.effect === 'PreferNoSchedule' && !toleratesAny(p.tolerations, t)).length);
-  const maxPrefer = Math.max(0, ...prefer);
-  const maxIntolerable = Math.max(0, ...intolerable);
+  // Per-node inputs of the normalized scores, computed only when some node can differ.
+  let prefer: number[] | undefined;
+  let maxPrefer = 0;
+  if (preferred.length) {
+    prefer = feasible.map((n) => preferred.reduce((s, t) => s + (termMatches(t.preference ?? {}, n) ? t.weight : 0), 0));
+    maxPrefer = Math.max(0, ...prefer);
+  }
+  let intolerable: number[] | undefined;
+  let maxIntolerable = 0;
+  if (feasible.some((n) => n.taints.length)) {
+    intolerable = feasible.map((n) => n.taints.filter((t) => t.effect === 'PreferNoSchedule' && !toleratesAny(p.tolerations, t)).length);
+    maxIntolerable = Math.max(0, ...intolerable);
+  }
   let best = 0;
   let bestScore = -Infinity;
   for (let i = 0; i < feasible.length; i++) {
@@ -94,10 +103,10 @@ export function pickBest(p: PodFacts, feasible: readonly NodeInfo[]): NodeInfo {
     const cpuFrac = n.allocCpu > 0 ? Math.min(1, (n.nzCpu + p.nzCpu) / n.allocCpu) : 1;
     const memFrac = n.allocMem > 0 ? Math.min(1, (n.nzMem + p.nzMem) / n.allocMem) : 1;
     const least = ((1 - cpuFrac) * 100 + (1 - memFrac) * 100) / 2;
-    const mean = (cpuFrac + memFrac) / 2;
-    const balanced = (1 - Math.sqrt(((cpuFrac - mean) ** 2 + (memFrac - mean) ** 2) / 2)) * 100;
-    const affinity = maxPrefer > 0 ? (prefer[i]! * 100) / maxPrefer : 0;
-    const taint = maxIntolerable > 0 ? 100 - (intolerable[i]! * 100) / maxIntolerable : 100;
+    // Two resources: the standard deviation is half their difference.
+    const balanced = (1 - Math.abs(cpuFrac - memFrac) / 2) * 100;
+    const affinity = maxPrefer > 0 ? (prefer![i]! * 100) / maxPrefer : 0;
+    const taint = maxIntolerable > 0 ? 100 - (intolerable![i]! * 100) / maxIntolerable : 100;
     const score = 3 * taint + 2 * affinity + least + balanced;
     if (score > bestScore) {
       bestScore = score;

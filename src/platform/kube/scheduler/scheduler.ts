@@ -143,6 +143,8 @@ export class Scheduler {
     q.active.clear();
     due.sort((a, b) => (b.obj.spec.priority ?? 0) - (a.obj.spec.priority ?? 0) || a.obj.metadata.creationTimestamp.localeCompare(b.obj.metadata.creationTimestamp) || a.rev - b.rev);
     let batch: { ops: WriteOp[]; ids: string[] } = { ops: [], ids: [] };
+    // Scheduled events go out after the bindings, as kube-scheduler's event broadcaster sends them asynchronously.
+    const scheduledEvents: { pod: Pod; message: string }[] = [];
     const t = kubeTime(this.ctx.clock.now());
     for (const v of due) {
       const id = `${v.obj.metadata.namespace}/${v.obj.metadata.name}`;
@@ -154,7 +156,7 @@ export class Scheduler {
         q.parked.delete(id);
         const bound: Pod = { ...v.obj, spec: { ...v.obj.spec, nodeName: node.name }, status: { ...v.obj.status, conditions: setCondition(v.obj.status.conditions, { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t }) } };
         batch.ops.push({ op: 'put', kind: this.pods.storeKind, key: objectKey(uid, this.pods, v.obj.metadata.namespace, v.obj.metadata.name), value: bound, expectRev: v.rev });
-        batch.ops.push(this.events.record(uid, v.obj, 'Normal', 'Scheduled', `Successfully assigned ${id} to ${node.name}`, SOURCE));
+        scheduledEvents.push({ pod: v.obj, message: `Successfully assigned ${id} to ${node.name}` });
         batch.ids.push(id);
       } else {
         // 4.
@@ -183,6 +185,9 @@ export class Scheduler {
     }
     // 5.
     if (batch.ops.length) await this.commit(uid, batch);
+    for (let i = 0; i < scheduledEvents.length; i += 1000) {
+      await this.ctx.store.commit(scheduledEvents.slice(i, i + 1000).map((e) => this.events.record(uid, e.pod, 'Normal', 'Scheduled', e.message, SOURCE)));
+    }
   }
 
   /** Step 2–3 for one pod: the chosen node, or undefined when none fits. */

@@ -129,7 +129,7 @@ export class ClusterSnapshot {
     if (keys.length === 0) return this.order;
     const sig = keys.map((k) => `${k}=${selector[k]}`).join(',');
     const hit = this.selectorCache.get(sig);
-    if (hit && hit.version === this.labelVersion && hit.nodes.every((n) => this.nodes.get(n.name) === n)) return hit.nodes;
+    if (hit && hit.version === this.labelVersion) return hit.nodes;
     const sets = keys.map((k) => this.labelIndex.get(k)?.get(selector[k]!) ?? new Set<string>()).sort((x, y) => x.size - y.size);
     const out: NodeInfo[] = [];
     for (const name of sets[0]!) if (sets.every((s) => s.has(name))) out.push(this.nodes.get(name)!);
@@ -141,6 +141,8 @@ export class ClusterSnapshot {
   /** Count (or re-count) a pod against its node; `undefined` node forgets it. */
   account(podId: string, pod: Pod | undefined, nodeName: string | undefined): void {
     const old = this.counted.get(podId);
+    // A bound pod's requests never change: seeing the binding the scheduler assumed is a no-op.
+    if (old && pod && old.node === nodeName) return;
     if (old) {
       const n = this.nodes.get(old.node);
       if (n) {
