@@ -1,0 +1,52 @@
+/**
+ * The certificates built into a Linux kernel (its module-signing keys, `.builtin_trusted_keys`),
+ * read out of a bzImage (`vmlinuz`, signed or not): the compressed payload is found by its stream
+ * magic and decompressed at the edge — XZ with the `xz` tool (Debian's CONFIG_KERNEL_XZ), gzip
+ * with node:zlib — then src/uefi `builtinKeys` scans the decompressed kernel for X.509
+ * certificates. Used by `tl image import` (when --kernel-keys is absent) and `tl secureboot
+ * verify --kernel`.
+ */
+import { spawnSync } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
+import { UserError } from '../../framework/errors.js';
+
+const XZ_MAGIC = Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]);
+const GZIP_MAGIC = Buffer.from([0x1f, 0x8b, 0x08]);
+
+function unxz(payload: Buffer): Buffer | undefined {
+  const r = spawnSync('xz', ['-dc', '--single-stream'], { input: payload, maxBuffer: 512 << 20 });
+  if (r.error) {
+    const missing = (r.error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UserError('FileOperationError', missing ? "The kernel's payload is XZ-compressed and the 'xz' tool is not installed (apt-get install xz-utils); or pass the keys with --kernel-keys." : `xz failed: ${r.error.message}`, { cause: r.error });
+  }
+  // xz stops at the end of the first stream; the bzImage's trailer after it is not an error we need.
+  return r.stdout && r.stdout.length > 0 ? r.stdout : undefined;
+}
+
+/** The decompressed kernel inside a bzImage, or undefined when no supported payload is found. */
+export function decompressKernel(bzImage: Uint8Array): Uint8Array | undefined {
+  const z = Buffer.from(bzImage.buffer, bzImage.byteOffset, bzImage.byteLength);
+  const xz = z.indexOf(XZ_MAGIC);
+  if (xz >= 0) {
+    const out = unxz(z.subarray(xz));
+    if (out) return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  }
+  // gzip: the magic may also occur by chance; take the first offset that inflates.
+  for (let at = z.indexOf(GZIP_MAGIC); at >= 0; at = z.indexOf(GZIP_MAGIC, at + 1)) {
+    try {
+      const out = gunzipSync(z.subarray(at), { finishFlush: 2 /* Z_SYNC_FLUSH: tolerate the trailer */ });
+      if (out.length > 1 << 20) return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    } catch {
+      // not a gzip stream here
+    }
+  }
+  return undefined;
+}
+
+/** DER certificates built into the kernel (empty when the payload format is not supported). */
+export async function kernelBuiltinCertificates(bzImage: Uint8Array): Promise<Uint8Array[]> {
+  const vmlinux = decompressKernel(bzImage);
+  if (!vmlinux) return [];
+  const { builtinKeys } = await import('../../../uefi/index.js');
+  return builtinKeys(vmlinux).certs.map((c) => c.cert.der);
+}
