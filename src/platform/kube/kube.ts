@@ -25,10 +25,13 @@ import { NODE_SYNC_QUEUE, NodeSync } from './nodes/sync.js';
 import { KubeRegistry, SYSTEM_NAMESPACES } from './registry.js';
 import { objectKey, RESOURCES, resourceInfo } from './resources.js';
 import { Scheduler, SCHEDULER_QUEUE } from './scheduler/scheduler.js';
-import { kubeTime, type KubeObject } from './types.js';
+import { kubeTime, type KubeEvent, type KubeObject } from './types.js';
 import { WatchHub } from './watch-hub.js';
 
 export const CLUSTER_QUEUE = 'kubeCluster';
+/** kube-apiserver's --event-ttl default: events older than an hour are removed. */
+export const EVENT_TTL_MS = 60 * 60_000;
+const EVENT_GC_INTERVAL_MS = 10 * 60_000;
 
 export class KubeService {
   readonly cache = new KubeCache();
@@ -165,11 +168,18 @@ export class KubeService {
     }
   }
 
-  /** A cluster's API: system namespaces while the cluster exists; nothing left once it is gone. */
+  /** A cluster's API: system namespaces while the cluster exists, events expired after their TTL; nothing left once the cluster is gone. */
   private async syncCluster(uid: string): Promise<void> {
     const key = this.clusterByUid.get(uid);
     const ops: WriteOp[] = [];
     if (key) {
+      const now = this.ctx.clock.now();
+      const events = resourceInfo('events');
+      for (const v of this.cache.list<KubeEvent>(uid, 'events')) {
+        const last = Date.parse(v.obj.lastTimestamp ?? v.obj.eventTime ?? v.obj.metadata.creationTimestamp);
+        if (now - last > EVENT_TTL_MS) ops.push({ op: 'delete', kind: events.storeKind, key: objectKey(uid, events, v.obj.metadata.namespace, v.obj.metadata.name), expectRev: v.rev });
+      }
+      this.ctx.queue.enqueueAt(CLUSTER_QUEUE, uid, now + EVENT_GC_INTERVAL_MS);
       const ns = resourceInfo('namespaces');
       const t = kubeTime(this.ctx.clock.now());
       for (const name of SYSTEM_NAMESPACES) {

@@ -119,3 +119,18 @@ describe('the registry (generic API server store)', () => {
     expect(fake.reason).toBe('Invalid');
   });
 });
+
+describe('event time-to-live', () => {
+  it('removes events an hour after they were last seen (kube-apiserver --event-ttl); a repeated one lives on', async () => {
+    const h = await kubeHarness({ count: 1 });
+    expect(h.events().length).toBeGreaterThan(0);
+    await h.createPod('stuck', { nodeSelector: { nope: 'x' } });
+    await h.pass(20);
+    expect(h.events('stuck').map((e) => (e as { reason?: string }).reason)).toEqual(['FailedScheduling']);
+    await h.pass(61 * 60_000, 60_000);
+    // The node's registration events expired; the scheduler retried the pod every five minutes.
+    const left = h.events() as unknown as { reason: string; count: number }[];
+    expect(left.map((e) => e.reason)).toEqual(['FailedScheduling']);
+    expect(left[0]!.count).toBeGreaterThanOrEqual(12);
+  });
+});
