@@ -94,6 +94,21 @@ describe('kubectl against the cluster', () => {
     expect(pods.sb![5]).toMatch(/^10\.244\.\d+\.\d+$/);
     expect(await ok(['get', 'node', pods.sb![6]!, '-o', 'jsonpath={.metadata.labels.kubernetes\\.azure\\.com/secure-boot}'])).toBe('true');
     expect(await ok(['apply', '-f', join(dir, 'sb.yaml')])).toBe('pod/sb unchanged\n');
+    // An update goes through the strategic merge patch kubectl computes from last-applied-configuration.
+    writeFileSync(join(dir, 'sb-v2.yaml'), manifest('sb', 'kubernetes.azure.com/secure-boot', true).replace('nginx:1.27', 'nginx:1.28'));
+    expect(await ok(['apply', '-f', join(dir, 'sb-v2.yaml')])).toBe('pod/sb configured\n');
+    expect(await ok(['get', 'pod', 'sb', '-o', 'jsonpath={.spec.containers[0].image} {.spec.nodeSelector}'])).toBe('nginx:1.28 {"kubernetes.azure.com/secure-boot":"true"}');
+  });
+
+  it('validates fields on the server (kubectl sends fieldValidation=Strict because of the OpenAPI document)', async () => {
+    writeFileSync(join(dir, 'typo.yaml'), manifest('typo', 'kubernetes.azure.com/secure-boot', true).replace('image: nginx:1.27', 'image: nginx:1.27\n    imagePulPolicy: Always'));
+    const r = await k.run(['apply', '-f', join(dir, 'typo.yaml')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.containers[0].imagePulPolicy"');
+    const warned = await k.run(['apply', '--validate=warn', '-f', join(dir, 'typo.yaml')]);
+    expect([warned.code, warned.stdout]).toEqual([0, 'pod/typo created\n']);
+    expect(warned.stderr).toContain('Warning: unknown field "spec.containers[0].imagePulPolicy"');
+    await ok(['delete', 'pod', 'typo']);
   });
 
   it("refuses the manifest as the document writes it (unquoted true) and says to quote it", async () => {
