@@ -145,7 +145,8 @@ export class KubeRegistry {
   }
 
   private async write(uid: string, r: ResourceInfo, namespace: string | undefined, name: string, cur: Versioned, input: KubeObject, subresource: 'status' | undefined, o: WriteOptions): Promise<Versioned> {
-    if (input.metadata?.name !== undefined && input.metadata.name !== name) throw badRequest(`the name of the object (${input.metadata.name}) does not match the name on the URL (${name})`);
+    // rest.checkName: the body's name must be the URL's (an empty one too).
+    if ((input.metadata?.name ?? '') !== name) throw badRequest(`the name of the object (${input.metadata?.name ?? ''}) does not match the name on the URL (${name})`);
     if (r.namespaced && input.metadata?.namespace !== undefined && input.metadata.namespace !== namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }

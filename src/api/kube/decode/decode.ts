@@ -96,7 +96,8 @@ function walk(v: unknown, s: Schema, path: string, goPath: string, struct: strin
     }
     case 'array': {
       if (!Array.isArray(v)) throw typeError(v, s, struct, goPath);
-      return v.map((x, i) => (x === null ? null : walk(x, s.of, `${path}[${i}]`, goPath, struct, w)));
+      // A null element decodes to the element type's zero value, as in Go.
+      return v.map((x, i) => (x === null ? zeroOf(s.of) : walk(x, s.of, `${path}[${i}]`, goPath, struct, w)));
     }
     case 'struct': {
       if (typeof v !== 'object' || v === null || Array.isArray(v)) {
@@ -165,6 +166,24 @@ export function decodeValue<T>(v0: unknown, duplicates: readonly string[], kind:
   obj = dropUnknown(obj, schema);
   return { obj: obj as T, warnings };
 }
+function zeroOf(s: Schema): unknown {
+  switch (s.t) {
+    case 'string':
+      return '';
+    case 'int':
+      return 0;
+    case 'bool':
+      return false;
+    case 'struct':
+    case 'map':
+      return {};
+    case 'array':
+      return [];
+    default:
+      return null;
+  }
+}
+
 function dropUnknown(v: unknown, s: Schema): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (s.t === 'struct') {

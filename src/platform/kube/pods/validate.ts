@@ -59,7 +59,7 @@ function validateTerm(t: NodeSelectorTerm, field: string): FieldError[] {
 }
 
 function validateScheduling(pod: Pod): FieldError[] {
-  const s = pod.spec;
+  const s = pod.spec ?? ({} as Pod['spec']);
   const out: FieldError[] = [];
   for (const [k, v] of Object.entries(s.nodeSelector ?? {})) {
     for (const m of qualifiedName(k)) out.push(invalidValue('spec.nodeSelector', k, m));
@@ -90,6 +90,7 @@ function validateScheduling(pod: Pod): FieldError[] {
 }
 
 export function validatePodCreate(pod: Pod): FieldError[] {
+  if (typeof pod.spec !== 'object' || pod.spec === null) return [...validateObjectMeta(pod, dns1123Subdomain), required('spec.containers')];
   const out = validateObjectMeta(pod, dns1123Subdomain);
   const s = pod.spec ?? ({} as Pod['spec']);
   const names = new Set<string>();
@@ -110,6 +111,7 @@ const UPDATABLE_SPEC_MSG =
 /** ValidatePodUpdate: metadata may change; in the spec only images, activeDeadlineSeconds and added tolerations. */
 export function validatePodUpdate(next: Pod, prev: Pod): FieldError[] {
   const out = validateObjectMeta(next, dns1123Subdomain);
+  if (typeof next.spec !== 'object' || next.spec === null || !Array.isArray(next.spec.containers)) return [...out, forbiddenField('spec', UPDATABLE_SPEC_MSG)];
   const strip = (p: Pod) => {
     const { activeDeadlineSeconds: _a, tolerations: _t, ...rest } = p.spec;
     return JSON.stringify({
