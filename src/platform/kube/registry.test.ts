@@ -115,7 +115,7 @@ describe('the registry (generic API server store)', () => {
     expect((cordoned.obj as Node).spec.taints).toEqual([{ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule', timeAdded: expect.any(String) }]);
     const e = await reject(r.guaranteedUpdate(h.uid, nodes, undefined, name, (n) => ({ ...n, metadata: { ...n.metadata, labels: { ...n.metadata.labels, 'kubernetes.azure.com/secure-boot': 'false' } } })));
     expect(e.message).toMatch(/^Node "aks-nodepool1-\d{8}-vmss000000" is invalid: metadata\.labels\[kubernetes\.azure\.com\/secure-boot\]: Forbidden: label "kubernetes\.azure\.com\/secure-boot" is reserved by AKS/);
-    const fake = await reject(r.create(h.uid, nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'fake', labels: { 'kubernetes.azure.com/secure-boot': 'true' } } as KubeObject['metadata'] }));
+    const fake = await reject(r.create(h.uid, nodes, undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'fake', labels: { 'kubernetes.azure.com/secure-boot': 'true' } } as unknown as KubeObject['metadata'] }));
     expect(fake.reason).toBe('Invalid');
   });
 });
