@@ -42,7 +42,7 @@ export class WatchHub {
   constructor(
     private oldestRev: number,
     private readonly cache: KubeCache,
-    capacity = 100_000,
+    capacity = 50_000,
   ) {
     this.ring = new Array(capacity);
   }
