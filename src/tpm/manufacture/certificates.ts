@@ -52,9 +52,36 @@ function serial(opts: CertOptions): Uint8Array {
   return s;
 }
 
+type Ext = { oid: string; critical?: boolean; value: Uint8Array };
+
+/**
+ * The extensions every certificate of one CA and TPM identity shares, encoded once: with 5,000
+ * vTPMs manufactured by one platform CA, re-encoding them would dominate the cost.
+ */
+const shared = new WeakMap<VtpmCa, Map<string, { ek: Ext[]; ak: Ext[] }>>();
+
+function sharedExtensions(ca: VtpmCa, id: TpmIdentity): { ek: Ext[]; ak: Ext[] } {
+  let byId = shared.get(ca);
+  if (!byId) shared.set(ca, (byId = new Map()));
+  const key = `${id.manufacturer}\0${id.model}\0${id.firmwareVersion}\0${id.revision}`;
+  let e = byId.get(key);
+  if (!e) {
+    const dir = tpmDirectoryName(id);
+    e = {
+      ek: [ext.authorityKeyIdentifier(ca.keyId), ext.basicConstraints(false), ext.extKeyUsage([OID.tcgKpEKCertificate]), ext.subjectAltName({ directoryName: dir }, true), tpmSpecification(id.revision)],
+      ak: [ext.authorityKeyIdentifier(ca.keyId), ext.basicConstraints(false), ext.keyUsage(['digitalSignature']), ext.extKeyUsage([OID.tcgKpAIKCertificate]), ext.subjectAltName({ directoryName: dir })],
+    };
+    byId.set(key, e);
+  }
+  return e;
+}
+
+const KEY_USAGE = { rsa: ext.keyUsage(['keyEncipherment']), ecc: ext.keyUsage(['keyAgreement']) };
+
 /** Issue an EK certificate for `ekPublicKey` (an RSA or EC public KeyObject). */
 export function issueEkCertificate(ca: VtpmCa, ekPublicKey: KeyObject, id: TpmIdentity, opts: CertOptions = {}): Uint8Array {
   const rsa = ekPublicKey.asymmetricKeyType === 'rsa';
+  const [aki, bc, eku, san, spec] = sharedExtensions(ca, id).ek;
   return issueCertificate(
     {
       serialNumber: serial(opts),
@@ -63,14 +90,7 @@ export function issueEkCertificate(ca: VtpmCa, ekPublicKey: KeyObject, id: TpmId
       notBefore: opts.notBefore ?? new Date(Date.UTC(2024, 0, 1)),
       notAfter: opts.notAfter ?? new Date(Date.UTC(9999, 11, 31, 23, 59, 59)),
       publicKey: ekPublicKey,
-      extensions: [
-        ext.authorityKeyIdentifier(ca.keyId),
-        ext.basicConstraints(false),
-        ext.keyUsage([rsa ? 'keyEncipherment' : 'keyAgreement']),
-        ext.extKeyUsage([OID.tcgKpEKCertificate]),
-        ext.subjectAltName({ directoryName: tpmDirectoryName(id) }, true),
-        tpmSpecification(id.revision),
-      ],
+      extensions: [aki!, bc!, rsa ? KEY_USAGE.rsa : KEY_USAGE.ecc, eku!, san!, spec!],
     },
     ca.key,
   );
@@ -86,13 +106,7 @@ export function issueAkCertificate(ca: VtpmCa, akPublicKey: KeyObject, subjectCo
       notBefore: opts.notBefore ?? new Date(Date.UTC(2024, 0, 1)),
       notAfter: opts.notAfter ?? new Date(Date.UTC(9999, 11, 31, 23, 59, 59)),
       publicKey: akPublicKey,
-      extensions: [
-        ext.authorityKeyIdentifier(ca.keyId),
-        ext.basicConstraints(false),
-        ext.keyUsage(['digitalSignature']),
-        ext.extKeyUsage([OID.tcgKpAIKCertificate]),
-        ext.subjectAltName({ directoryName: tpmDirectoryName(id) }),
-      ],
+      extensions: sharedExtensions(ca, id).ak,
     },
     ca.key,
   );

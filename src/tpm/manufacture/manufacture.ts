@@ -76,10 +76,11 @@ export async function manufactureVtpm(opts: ManufactureOptions): Promise<Manufac
   const profile = makeProfile(opts.profile);
   const random = opts.entropy ?? defaultEntropy;
   const id = identityOf(profile);
+  const seeds = random(profile.seedSize * 3);
   const img: PersistentImage = {
-    eps: random(profile.seedSize),
-    sps: random(profile.seedSize),
-    pps: random(profile.seedSize),
+    eps: seeds.slice(0, profile.seedSize),
+    sps: seeds.slice(profile.seedSize, 2 * profile.seedSize),
+    pps: seeds.slice(2 * profile.seedSize),
     ownerAuth: new Uint8Array(0),
     endorsementAuth: new Uint8Array(0),
     lockoutAuth: new Uint8Array(0),

@@ -17,7 +17,7 @@ import { ByteReader, ByteWriter } from '../../core/bytes.js';
 import { WireError } from '../../core/errors.js';
 import { rcHandle, rcParam, TPM_RC, TpmError } from '../rc.js';
 import { type Codec, rcOfWireError } from '../types/codec.js';
-import { TPM_CC, TPM_ST } from '../types/constants.js';
+import { TPM_CC, TPM_ST, TPMA_SESSION } from '../types/constants.js';
 import type { DispatchEntry } from './action.js';
 import { authorize, parseAuthArea, writeResponseAuth, type CommandAuth } from './auth.js';
 import { resolveHandle, type Entity } from './entity.js';
@@ -61,6 +61,7 @@ export function executeCommand(tpm: TpmState, table: ReadonlyMap<number, Dispatc
 }
 
 const FIELDS = new WeakMap<object, [string, Codec<unknown>][]>();
+const RESPONSE_SIZE = new WeakMap<object, number>();
 
 function fieldsOf(def: DispatchEntry['def']): [string, Codec<unknown>][] {
   let f = FIELDS.get(def);
@@ -151,14 +152,27 @@ function respond(
   cc: number,
   log?: Logger,
 ): Uint8Array {
-  // 5. response sessions, 6. header
-  const w = new ByteWriter(64);
+  // 5. response sessions, 6. header (the buffer starts at the size of this command's last response)
+  const w = new ByteWriter(RESPONSE_SIZE.get(def) ?? 64);
   w.u16be(tag).u32be(0).u32be(TPM_RC.SUCCESS);
   if (def.responseHandle) w.u32be(out.handle ?? 0);
   if (!auth) {
     def.response.encode(w, out as never);
     w.patchU32be(2, w.length);
     log?.({ cc, rc: 0 });
+    RESPONSE_SIZE.set(def, w.length);
+    return w.finish();
+  }
+  if (auth.sessions.every((cs) => !cs.session)) {
+    // Password sessions only (the common case): no rpHash, no encryption, one buffer.
+    const at = w.length;
+    w.u32be(0);
+    def.response.encode(w, out as never);
+    w.patchU32be(at, w.length - at - 4);
+    for (const cs of auth.sessions) w.u16be(0).u8(cs.attributes | TPMA_SESSION.continueSession).u16be(0);
+    w.patchU32be(2, w.length);
+    log?.({ cc, rc: 0 });
+    RESPONSE_SIZE.set(def, w.length);
     return w.finish();
   }
   const pw = new ByteWriter(64);

@@ -41,8 +41,8 @@ export interface TpmProfile {
   seedSize: number;
   /**
    * Which attestation signatures (Quote, Certify, CertifyCreation) run in the libuv thread pool
-   * through WebCrypto instead of on the event loop: 'rsa' (default: RSA signing costs ~0.3 ms),
-   * 'always' (also ECDSA: many vTPMs then sign on several cores), or 'never'.
+   * through WebCrypto instead of on the event loop: 'never' (default: fastest per quote),
+   * 'rsa' (RSA signing costs ~0.3 ms of event loop otherwise) or 'always'.
    */
   cryptoOffload: 'never' | 'rsa' | 'always';
 }
@@ -67,7 +67,7 @@ export const DEFAULT_PROFILE: TpmProfile = {
   maxResponseSize: 4096,
   nvBufferMax: 1024,
   seedSize: 32,
-  cryptoOffload: 'rsa',
+  cryptoOffload: 'never',
 };
 
 export function makeProfile(overrides: Partial<TpmProfile> = {}): TpmProfile {

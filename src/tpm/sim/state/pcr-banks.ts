@@ -4,7 +4,8 @@
  * (PCR 0's last byte is the startup locality when firmware starts the TPM at locality 3 or 4,
  * PC Client PFP §3.3.3.1 "StartupLocality"), PCRs 17–22 (DRTM) are all ones.
  */
-import { hash } from '../../../core/hash.js';
+import { hash as oneShotHash } from 'node:crypto';
+import { hash, hashById } from '../../../core/hash.js';
 import { hashSize } from '../../types/basic.js';
 import { IMPLEMENTATION_PCR } from '../../types/pcr.js';
 
@@ -84,11 +85,27 @@ export class PcrBanks {
     return this.values.get(alg)?.[pcr];
   }
 
-  /** Extend one bank of one PCR: PCR := H(PCR ‖ digest). */
+  /** Extend one bank of one PCR: PCR := H(PCR ‖ digest) (Part 1 §17.2). */
   extend(pcr: number, alg: number, digest: Uint8Array): void {
     const bank = this.values.get(alg);
     if (!bank) return;
-    bank[pcr] = hash(alg, bank[pcr]!, digest);
+    const old = bank[pcr]!;
+    const h = hashById(alg);
+    if (!h?.nodeName || digest.length !== old.length) {
+      bank[pcr] = hash(alg, old, digest);
+      return;
+    }
+    // One-shot crypto.hash over a reused buffer: the hot path of measured boot and IMA.
+    const buf = this.scratch(old.length * 2);
+    buf.set(old, 0);
+    buf.set(digest, old.length);
+    bank[pcr] = new Uint8Array(oneShotHash(h.nodeName, buf, 'buffer'));
+  }
+
+  private scratchBuf: Uint8Array = new Uint8Array(128);
+
+  private scratch(n: number): Uint8Array {
+    return this.scratchBuf.subarray(0, n);
   }
 
   /** Count a change (Part 1 §17.7: pcrUpdateCounter). */

@@ -1,6 +1,7 @@
 /** PCR selection helpers (Part 1 §17.5, ms-tpm-20-ref PCR.c FilterPcr / PCRComputeCurrentDigest). */
 import { concat } from '../../../../core/bytes.js';
-import { hash } from '../../../../core/hash.js';
+import { hash as oneShotHash } from 'node:crypto';
+import { hash, hashById } from '../../../../core/hash.js';
 import { IMPLEMENTATION_PCR, type TPMS_PCR_SELECTION, selectedPcrs } from '../../../types/pcr.js';
 import type { TpmState } from '../../tpm-state.js';
 
@@ -21,5 +22,7 @@ export function pcrValuesDigest(tpm: TpmState, alg: number, sel: readonly TPMS_P
     const v = tpm.pcrs.get(s.hash, p);
     if (v) parts.push(v);
   }
-  return hash(alg, concat(...parts));
+  const name = hashById(alg)?.nodeName;
+  // One-shot crypto.hash (cheaper than a streaming Hash object on the quote path).
+  return name ? new Uint8Array(oneShotHash(name, concat(...parts), 'buffer')) : hash(alg, concat(...parts));
 }
