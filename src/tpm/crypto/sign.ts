@@ -58,7 +58,8 @@ export function signMessage(k: SigningKey, scheme: { scheme: number; hashAlg: nu
     case TPM_ALG.ECDSA: {
       const size = curveOrThrow(k.curveID!).size;
       const s = sign(alg, message, { key: k.key, dsaEncoding: 'ieee-p1363' });
-      return { sigAlg: scheme.scheme, hash: scheme.hashAlg, signatureR: new Uint8Array(s.subarray(0, size)), signatureS: new Uint8Array(s.subarray(size)) };
+      // Views, not copies: the signature buffer is ours alone.
+      return { sigAlg: scheme.scheme, hash: scheme.hashAlg, signatureR: new Uint8Array(s.buffer, s.byteOffset, size), signatureS: new Uint8Array(s.buffer, s.byteOffset + size, size) };
     }
     default:
       return signDigest(k, scheme, coreHash(scheme.hashAlg, message));

@@ -7,6 +7,8 @@ import type { TpmState } from '../../tpm-state.js';
 
 /** Drop unallocated banks and PCR bits beyond IMPLEMENTATION_PCR (as a TPM does before digesting). */
 export function filterSelection(tpm: TpmState, sel: readonly TPMS_PCR_SELECTION[]): TPMS_PCR_SELECTION[] {
+  // Nothing to drop (the usual case): keep the caller's selection.
+  if (sel.every((s) => tpm.pcrs.has(s.hash) && s.pcrSelect.length * 8 <= IMPLEMENTATION_PCR)) return sel as TPMS_PCR_SELECTION[];
   return sel.map((s) => {
     const pcrSelect = s.pcrSelect.slice();
     if (!tpm.pcrs.has(s.hash)) pcrSelect.fill(0);
