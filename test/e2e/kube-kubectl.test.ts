@@ -121,6 +121,12 @@ describe('kubectl against the cluster', () => {
     expect((await k.run(['get', 'pod', 'sb-unquoted'])).stderr).toContain('Error from server (NotFound): pods "sb-unquoted" not found');
   });
 
+  it('creates and deletes a namespace (kubectl sends the Namespace as protobuf)', async () => {
+    expect(await ok(['create', 'namespace', 'team'])).toBe('namespace/team created\n');
+    expect(table(await ok(['get', 'ns', 'team']))[0]!.slice(0, 2)).toEqual(['team', 'Active']);
+    expect(await ok(['delete', 'namespace', 'team'])).toBe('namespace "team" deleted\n');
+  });
+
   it('describes a Trusted Launch node', async () => {
     const node = table(await ok(['get', 'nodes', '-l', 'kubernetes.azure.com/secure-boot=true']))[0]![0]!;
     const d = await ok(['describe', 'node', node]);

@@ -99,7 +99,7 @@ export async function handleResource(platform: Platform, o: KubeApiOptions, req:
       if (info.subresource === 'eviction') return evict(platform, req, uid, ns!, info.name!, validation);
       if (info.subresource === 'binding') return bind(platform, req, uid, ns!, info.name!, validation);
       if (info.name) throw notFoundPath();
-      const d = decodeObject<KubeObject>(req.body, r.kind, apiVersion, SCHEMAS[r.kind]!, validation);
+      const d = decodeObject<KubeObject>(req.body, r.kind, apiVersion, SCHEMAS[r.kind]!, validation, r.kind, contentType(req));
       const obj = withMeta(d.obj);
       if (r.namespaced && obj.metadata.namespace && obj.metadata.namespace !== ns) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       const v = await kube.registry.create(uid, r, ns, obj, { dryRun: dryRun(q) });
@@ -107,7 +107,7 @@ export async function handleResource(platform: Platform, o: KubeApiOptions, req:
     }
     case 'update': {
       const validation = parseFieldValidation(q.get('fieldValidation'));
-      const d = decodeObject<KubeObject>(req.body, r.kind, apiVersion, SCHEMAS[r.kind]!, validation);
+      const d = decodeObject<KubeObject>(req.body, r.kind, apiVersion, SCHEMAS[r.kind]!, validation, r.kind, contentType(req));
       const v = await kube.registry.update(uid, r, ns, info.name!, withMeta(d.obj), info.subresource === 'status' ? 'status' : undefined, { dryRun: dryRun(q) });
       return ok(200, toWire(v), warningHeader(d.warnings));
     }
@@ -168,6 +168,8 @@ export async function handleResource(platform: Platform, o: KubeApiOptions, req:
   }
 }
 
+const contentType = (req: ApiRequest): string | undefined => (typeof req.headers['content-type'] === 'string' ? req.headers['content-type'] : undefined);
+
 function withMeta(o: KubeObject): KubeObject {
   return { ...o, metadata: { ...((o.metadata as KubeObject['metadata'] | undefined) ?? ({} as KubeObject['metadata'])) } };
 }
@@ -196,7 +198,8 @@ interface DeleteOpts {
 
 function deleteOptions(req: ApiRequest): DeleteOpts {
   const out: DeleteOpts = { dryRun: false };
-  if (req.body.length) {
+  // Typed clients may send DeleteOptions as protobuf; options then come from the query only.
+  if (req.body.length && !contentType(req)?.startsWith('application/vnd.kubernetes.protobuf')) {
     const d = decodeObject<{ gracePeriodSeconds?: number; preconditions?: { uid?: string; resourceVersion?: string }; dryRun?: string[] }>(req.body, 'DeleteOptions', 'v1', DELETE_OPTIONS, 'Ignore');
     if (d.obj.gracePeriodSeconds !== undefined) out.gracePeriodSeconds = d.obj.gracePeriodSeconds;
     if (d.obj.preconditions) out.preconditions = d.obj.preconditions;

@@ -9,9 +9,11 @@
  * `json: cannot unmarshal bool into Go struct field PodSpec.spec.nodeSelector of type string`.
  * We answer the same and say how to fix it: quote the value.
  */
-import { badRequest } from '../../../platform/kube/errors.js';
+import { WireError } from '../../../core/errors.js';
+import { badRequest, KubeError } from '../../../platform/kube/errors.js';
 import { isQuantity, QUANTITY_FORMAT_MESSAGE } from '../../../platform/kube/quantity.js';
 import { JsonSyntaxError, parseJsonStrict } from './json.js';
+import { parseProtobufObject } from './protobuf.js';
 import type { Schema } from './schema.js';
 
 export type FieldValidation = 'Ignore' | 'Warn' | 'Strict';
@@ -121,8 +123,19 @@ function walk(v: unknown, s: Schema, path: string, goPath: string, struct: strin
   }
 }
 
-/** Parse a body's JSON (400 with Go's wording and the offset on a syntax error). */
-export function parseBody(body: Uint8Array): { value: unknown; duplicates: string[] } {
+/** Parse a body's JSON (400 with Go's wording and the offset on a syntax error), or its protobuf for the kinds protobuf.ts reads. */
+export function parseBody(body: Uint8Array, contentType?: string): { value: unknown; duplicates: string[] } {
+  if (contentType?.split(';')[0]!.trim() === 'application/vnd.kubernetes.protobuf') {
+    let p;
+    try {
+      p = parseProtobufObject(body);
+    } catch (e) {
+      if (e instanceof WireError) throw badRequest(`the body of the request could not be decoded as protobuf: ${e.message}`);
+      throw e;
+    }
+    if (!p.object) throw new KubeError('UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/vnd.kubernetes.protobuf (${p.kind || 'this kind'} only as JSON)`);
+    return { value: p.object, duplicates: [] };
+  }
   try {
     return parseJsonStrict(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch (e) {
@@ -135,8 +148,8 @@ export function parseBody(body: Uint8Array): { value: unknown; duplicates: strin
  * Decode a body for `kind` in `group/version` (steps: JSON syntax, apiVersion/kind, types,
  * then unknown and duplicate fields per `fieldValidation`).
  */
-export function decodeObject<T>(body: Uint8Array, kind: string, apiVersion: string, schema: Schema, validation: FieldValidation, what = kind): Decoded<T> {
-  const parsed = parseBody(body);
+export function decodeObject<T>(body: Uint8Array, kind: string, apiVersion: string, schema: Schema, validation: FieldValidation, what = kind, contentType?: string): Decoded<T> {
+  const parsed = parseBody(body, contentType);
   return decodeValue<T>(parsed.value, parsed.duplicates, kind, apiVersion, schema, validation, what);
 }
 
