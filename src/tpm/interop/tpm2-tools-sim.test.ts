@@ -57,6 +57,12 @@ describe('tpm2-tools against the simulator', () => {
     await t.ok('tpm2_flushcontext', '-t');
     const ek = parseTpm2bPublic(file('ek.pub'));
     expect(publicKeyOf(ek).export({ format: 'jwk' }).n).toBe(cert.publicKey.export({ format: 'jwk' }).n);
+    // The ECC EK (TCG template L-2) and its certificate at 0x01C0000A.
+    await t.ok('tpm2_createek', '-c', 'ekecc.ctx', '-G', 'ecc', '-u', 'ekecc.pub');
+    await t.ok('tpm2_flushcontext', '-t');
+    await t.ok('tpm2_nvread', '0x1c0000a', '-C', 'o', '-o', 'ek_ecc_cert.der');
+    const eccCert = new X509Certificate(file('ek_ecc_cert.der'));
+    expect(publicKeyOf(parseTpm2bPublic(file('ekecc.pub'))).export({ format: 'jwk' })).toEqual(eccCert.publicKey.export({ format: 'jwk' }));
   });
 
   it('creates an AK under the EK, quotes, and tpm2_checkquote and our verifier accept the quote', async () => {
