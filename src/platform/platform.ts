@@ -4,6 +4,8 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/log.js';
+import { AttestationService, type AttestationOptions } from './attestation/service.js';
+import { SecurityCenter } from './attestation/security-center.js';
 import { VmBootService } from './boot/service.js';
 import { ImageService } from './images/service.js';
 import { KubeService } from './kube/kube.js';
@@ -40,6 +42,8 @@ export interface PlatformOptions {
    * Default true; domain tests of the resource manager's rules turn it off and VMs are records.
    */
   readonly bootVms?: boolean;
+  /** Issue 8: guest attestation settings (periodic interval, key rotation, token issuer). */
+  readonly attestation?: AttestationOptions;
 }
 
 export class Platform {
@@ -59,7 +63,11 @@ export class Platform {
   readonly images: ImageService;
   vtpm: VtpmService | undefined;
   boot: VmBootService | undefined;
+  /** Issue 8: guest attestation of booted vTPM VMs (set by start() when bootVms) and the security center. */
+  attestation: AttestationService | undefined;
+  readonly security: SecurityCenter;
   private readonly bootVms: boolean;
+  private readonly attestationOptions: AttestationOptions | undefined;
 
   constructor(o: PlatformOptions) {
     this.controller = new Controller(o.store, o.clock, o.log);
@@ -85,6 +93,8 @@ export class Platform {
     hooks.drainVm ??= (vm, reason) => this.kube.drainVm(vm, reason);
     this.images = new ImageService(o.store, () => o.clock.now());
     this.bootVms = o.bootVms ?? true;
+    this.security = new SecurityCenter(o.store);
+    this.attestationOptions = o.attestation;
   }
 
   /** Start the controller: resumes every operation that was in flight when the store was last closed. */
@@ -101,6 +111,10 @@ export class Platform {
         await previous?.(vm);
         await boot.vmDeleted(vm);
       };
+      // Issue 8: attest each VM after its boot is committed and periodically (a controller queue, off the boot path).
+      this.attestation = new AttestationService(this.ctx, { vtpm: this.vtpm, images: this.images, vms: this.vms }, this.attestationOptions);
+      this.attestation.register(this.controller);
+      await this.attestation.start();
     }
     // The Kubernetes cache loads first: its controllers' first passes read it.
     await this.kube.start();
@@ -108,6 +122,7 @@ export class Platform {
   }
 
   stop(): void {
+    this.attestation?.stop();
     this.controller.stop();
     this.kube.stop();
   }

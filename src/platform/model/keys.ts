@@ -26,6 +26,14 @@ export const KIND = {
   // (key = the VM's store key) and one setting per cluster (key = the cluster's store key).
   attestationResult: 'attestationResult',
   attestationSettings: 'attestationSettings',
+  // Issue 8 (src/platform/attestation): result history (`{vmKey}/{slot}`), AK↔EK bindings (key: EK
+  // Name), token signing keys, admin-added EK/AK certificate authorities, and security alerts
+  // (`{subscription}/{alert name}`).
+  attestationHistory: 'attestationHistory',
+  attestationBinding: 'attestationBinding',
+  attestationKey: 'attestationKey',
+  attestationTrustAnchor: 'attestationTrustAnchor',
+  securityAlert: 'securityAlert',
 } as const;
 
 const lc = (s: string) => s.toLowerCase();
