@@ -24,7 +24,7 @@ import { isReservedLabel } from './reserved.js';
 
 export interface AttestationRecord {
   readonly status: 'Healthy' | 'Unhealthy' | 'PlatformError';
-  readonly findings: readonly { readonly id: string; readonly component: string; readonly message: string }[];
+  readonly findings: readonly { readonly id: string; readonly component: string; readonly message: string; readonly suppressed?: boolean }[];
   readonly at: number;
 }
 
@@ -87,7 +87,8 @@ function attestationCondition(prev: Node | undefined, a: AttestationRecord, t: s
   const when = kubeTime(a.at);
   if (a.status === 'Healthy') return condition(prev, { type: 'AttestationFailed', status: 'False', reason: 'AttestationHealthy', message: `Boot chain attested Healthy at ${when}.` }, t);
   if (a.status === 'PlatformError') return condition(prev, { type: 'AttestationFailed', status: 'Unknown', reason: 'AttestationPlatformError', message: `Attestation could not be completed at ${when}: ${a.findings.map((f) => f.message).join('; ') || 'platform error'}` }, t);
-  const what = a.findings.map((f) => `${f.component}: ${f.message}`).join('; ');
+  // Findings the policy reports but does not fail on (audit mode) are not the reason.
+  const what = a.findings.filter((f) => !f.suppressed).map((f) => `${f.component}: ${f.message}`).join('; ');
   return condition(prev, { type: 'AttestationFailed', status: 'True', reason: 'AttestationUnhealthy', message: `Boot chain attested Unhealthy at ${when}${what ? `: ${what}` : ''}` }, t);
 }
 
