@@ -52,7 +52,7 @@ export class PolicyClient extends KeyClient {
       type,
       hashAlg,
       symmetric,
-      sessionKey: sessionKeyOf(hashAlg, opts.bind?.authValue ?? EMPTY, salt, out.nonceTPM, nonceCaller),
+      sessionKey: sessionKeyOf(hashAlg, opts.bind !== undefined, opts.bind?.authValue ?? EMPTY, salt, out.nonceTPM, nonceCaller),
       nonceTPM: out.nonceTPM,
       nonceCaller,
       ...(opts.bind ? { bind: { name: opts.bind.name, authValue: opts.bind.authValue } } : {}),

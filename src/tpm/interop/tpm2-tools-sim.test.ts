@@ -101,6 +101,25 @@ describe('tpm2-tools against the simulator', () => {
     }
   });
 
+  it('runs salted and bound sessions with parameter encryption (tpm2_startauthsession/sessionconfig)', async () => {
+    await t.ok('tpm2_startauthsession', '--hmac-session', '-c', 'ek.ctx', '-S', 'salted.ctx');
+    await t.ok('tpm2_sessionconfig', 'salted.ctx', '--enable-encrypt', '--enable-decrypt');
+    expect(await t.ok('tpm2_getrandom', '-S', 'salted.ctx', '--hex', '16')).toMatch(/^[0-9a-f]{32}$/);
+    await t.ok('tpm2_nvdefine', '0x1500020', '-C', 'o', '-s', '16', '-a', 'authread|authwrite', '-p', 'nvpw');
+    writeFileSync(join(work, 'nv.bin'), '0123456789abcdef');
+    await t.ok('tpm2_nvwrite', '0x1500020', '-P', 'session:salted.ctx+nvpw', '-i', 'nv.bin');
+    await t.ok('tpm2_nvread', '0x1500020', '-P', 'session:salted.ctx+nvpw', '-o', 'nv.out');
+    expect(Buffer.from(file('nv.out')).toString()).toBe('0123456789abcdef');
+    expect((await t.run('tpm2_nvread', '0x1500020', '-P', 'wrong')).code).not.toBe(0);
+    await t.ok('tpm2_nvundefine', '0x1500020', '-C', 'o');
+    await t.ok('tpm2_flushcontext', 'salted.ctx');
+    await t.ok('tpm2_startauthsession', '--hmac-session', '-S', 'bound.ctx', '--bind-context', 'o');
+    await t.ok('tpm2_sessionconfig', 'bound.ctx', '--enable-encrypt');
+    await t.ok('tpm2_createprimary', '-C', 'o', '-c', 'primary.ctx', '-P', 'session:bound.ctx');
+    await t.ok('tpm2_flushcontext', 'bound.ctx');
+    await t.flush();
+  });
+
   it('refuses tpm2_activatecredential without the EK policy', async () => {
     const r = await t.run('tpm2_activatecredential', '-c', 'ak.ctx', '-C', 'ek.ctx', '-i', 'cred.blob', '-o', 'nope.bin');
     await t.flush();

@@ -36,10 +36,13 @@ function u32(n: number): Uint8Array {
   return new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
 }
 
-export function sessionKeyOf(hashAlg: number, bindAuth: Uint8Array, salt: Uint8Array, nonceTPM: Uint8Array, nonceCaller: Uint8Array): Uint8Array {
-  const key = concat(trimAuth(bindAuth), salt);
-  if (key.length === 0) return new Uint8Array(0);
-  return kdfa(hashAlg, key, 'ATH', nonceTPM, nonceCaller, hashSize(hashAlg) * 8);
+/**
+ * The session key: computed whenever the session is bound or salted — even when bindAuth ‖ salt
+ * is empty (an empty HMAC key is valid; ms-tpm-20-ref SessionCreate) — and empty otherwise.
+ */
+export function sessionKeyOf(hashAlg: number, bound: boolean, bindAuth: Uint8Array, salt: Uint8Array, nonceTPM: Uint8Array, nonceCaller: Uint8Array): Uint8Array {
+  if (!bound && salt.length === 0) return new Uint8Array(0);
+  return kdfa(hashAlg, concat(trimAuth(bindAuth), salt), 'ATH', nonceTPM, nonceCaller, hashSize(hashAlg) * 8);
 }
 
 export function cpHash(hashAlg: number, commandCode: number, names: readonly Uint8Array[], params: Uint8Array): Uint8Array {

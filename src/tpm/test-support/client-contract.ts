@@ -11,7 +11,7 @@ import { bytesEqual, toHex } from '../../core/bytes.js';
 import { hash } from '../../core/hash.js';
 import type { TpmClient } from '../client/client.js';
 import { akTemplate, EK_CERT_NV, ekTemplateRsa, PERSISTENT, srkTemplate } from '../manufacture/templates.js';
-import { objectName } from '../crypto/name.js';
+import { handleName, objectName } from '../crypto/name.js';
 import { makeCredential } from '../crypto/make-credential.js';
 import { verifyQuote } from '../crypto/quote.js';
 import { publicKeyOf } from '../crypto/keys.js';
@@ -157,6 +157,15 @@ export function clientContract(name: string, get: () => TpmClient): void {
     await client.nvUndefineSpace(index, { authorization: { session: s } });
     await client.flushSession(s);
     await client.flushContext(ek.handle);
+  });
+
+  it('uses an unsalted session bound to the owner, for the owner and for another hierarchy', async () => {
+    const s = await client.startAuthSession({ type: TPM_SE.HMAC, bind: { handle: TPM_RH.OWNER, name: handleName(TPM_RH.OWNER), authValue: new Uint8Array(0) } });
+    const a = await client.createPrimary(TPM_RH.OWNER, srkTemplate('ecc'), { authorization: { session: s } });
+    await client.flushContext(a.handle);
+    const b = await client.createPrimary(TPM_RH.ENDORSEMENT, srkTemplate('ecc'), { authorization: { session: s } });
+    await client.flushContext(b.handle);
+    await client.flushSession(s);
   });
 
   it('lists persistent handles', async () => {

@@ -47,7 +47,7 @@ export const startAuthSession = action(TPM2_StartAuthSession, ({ tpm, entities }
     type: sessionType,
     hashAlg: authHash,
     symmetric,
-    sessionKey: sessionKeyOf(authHash, bindAuth, salt, nonceTPM, nonceCaller),
+    sessionKey: sessionKeyOf(authHash, bound, bindAuth, salt, nonceTPM, nonceCaller),
     nonceTPM,
     ...(bound && sessionType === TPM_SE.HMAC ? { boundEntity: concat(entityName(bind), bindAuth) } : {}),
     policy: emptyPolicy(size),
