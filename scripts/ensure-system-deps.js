@@ -13,7 +13,13 @@ const list = readFileSync(new URL('./system-packages.txt', import.meta.url), 'ut
   .map((l) => l.split(/\s+/));
 
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-const missing = list.filter(([, cmd]) => !has(cmd)).map(([pkg]) => pkg);
+const absent = list.filter(([, cmd]) => !has(cmd));
+const unpackaged = absent.filter(([pkg]) => pkg === '-').map(([, cmd]) => cmd);
+if (unpackaged.length) {
+  console.error(`Missing commands the tests need that are not Debian packages: ${unpackaged.join(' ')} (see scripts/system-packages.txt).`);
+  process.exit(1);
+}
+const missing = absent.map(([pkg]) => pkg);
 if (missing.length === 0) process.exit(0);
 
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
