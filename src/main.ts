@@ -112,6 +112,8 @@ export async function serve(o: ServeOptions = {}): Promise<Running> {
   });
   const port = (server.address() as AddressInfo).port;
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Issue 8: attestation tokens name this server as their issuer (jku = <url>/certs).
+  if (platform.attestation) platform.attestation.issuer = url;
   const { token, expiresOn } = await tokens.issue(admin.clientId, admin.tenantId, 24 * 3600);
   writeSecret(
     join(dataDir, PROFILE_FILE),

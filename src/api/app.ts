@@ -12,6 +12,10 @@ import { computeActionRoutes, computeRoutes } from './arm/routes/compute.js';
 import { containerServiceRoutes } from './arm/routes/container-service.js';
 import type { KubeconfigIssuer } from './arm/routes/deps.js';
 import { imageRoutes } from './arm/routes/images.js';
+// Issue 8: guest attestation (cluster extension resources), the security center (Microsoft.Security) and the MAA-like face.
+import { attestationRoutes } from './arm/routes/attestation.js';
+import { securityRoutes } from './arm/routes/security.js';
+import { attestRoutes } from './attest/routes.js';
 import { resourceRoutes } from './arm/routes/resources.js';
 import { tokenEndpoint } from './auth/token-endpoint.js';
 import type { TokenService } from './auth/tokens.js';
@@ -53,6 +57,9 @@ export function buildRouter(o: ApiOptions): Router {
     ...computeActionRoutes(deps),
     ...(o.kube ? kubeRoutes(o.platform, o.kube) : []),
     ...imageRoutes(deps),
+    ...attestationRoutes(deps),
+    ...securityRoutes(deps),
+    ...attestRoutes(o.platform),
   );
 }
 
