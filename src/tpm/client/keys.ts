@@ -55,6 +55,17 @@ export class KeyClient extends PcrClient {
     return out;
   }
 
+  /** TPM2_CreateLoaded: a primary under a hierarchy, or an ordinary object under a storage parent, loaded. */
+  async createLoaded(parent: HandleRef, template: TPMT_PUBLIC, opts: CreateOptions = {}): Promise<ResponseOf<typeof C.TPM2_CreateLoaded> & { handle: number }> {
+    const { handle, out } = await this.run(
+      C.TPM2_CreateLoaded,
+      { inSensitive: { userAuth: opts.userAuth ?? EMPTY, data: opts.data ?? EMPTY }, inPublic: template },
+      { handles: [parent], auth: opts.authorization ? [opts.authorization] : [] },
+    );
+    this.remember(handle!, out.name);
+    return { ...out, handle: handle! };
+  }
+
   async load(parent: HandleRef, inPrivate: Uint8Array, inPublic: TPMT_PUBLIC, authorization?: Authorization): Promise<{ handle: number; name: Uint8Array }> {
     const { handle, out } = await this.run(C.TPM2_Load, { inPrivate, inPublic }, { handles: [parent], auth: authorization ? [authorization] : [] });
     this.remember(handle!, out.name);

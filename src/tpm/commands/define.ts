@@ -26,6 +26,7 @@ export type HandleType =
   | 'TPMI_DH_PCR'
   | 'TPMI_DH_PCR+'
   | 'TPMI_DH_CONTEXT'
+  | 'TPMI_DH_PARENT+'
   | 'TPMI_SH_POLICY'
   | 'TPMI_RH_HIERARCHY+'
   | 'TPMI_RH_HIERARCHY_AUTH'

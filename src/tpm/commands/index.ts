@@ -44,4 +44,5 @@ export { TPM2_NV_UndefineSpace } from './nv-undefine-space.js';
 export { TPM2_NV_ReadPublic } from './nv-read-public.js';
 export { TPM2_NV_Write } from './nv-write.js';
 export { TPM2_NV_Read } from './nv-read.js';
+export { TPM2_CreateLoaded, TPM2B_TEMPLATE } from './create-loaded.js';
 export * from './define.js';

@@ -12,6 +12,7 @@ import { getTestResult } from './actions/testing/get-test-result.js';
 import { startAuthSession } from './actions/session/start-auth-session.js';
 import { policyRestart } from './actions/session/policy-restart.js';
 import { create } from './actions/object/create.js';
+import { createLoaded } from './actions/object/create-loaded.js';
 import { load } from './actions/object/load.js';
 import { loadExternal } from './actions/object/load-external.js';
 import { readPublic } from './actions/object/read-public.js';
@@ -52,7 +53,7 @@ import { nvWrite } from './actions/nv/nv-write.js';
 import { nvRead } from './actions/nv/nv-read.js';
 
 const ENTRIES: readonly DispatchEntry[] = [
-  startup, shutdown, selfTest, getTestResult, startAuthSession, policyRestart, create, load, loadExternal, readPublic,
+  startup, shutdown, selfTest, getTestResult, startAuthSession, policyRestart, create, createLoaded, load, loadExternal, readPublic,
   activateCredential, makeCredential, hash, hmac, getRandom, stirRandom, certify, certifyCreation, quote, verifySignature,
   sign, pcrExtend, pcrEvent, pcrRead, pcrReset, policySecret, policyOr, policyPcr, policyCommandCode, policyAuthValue,
   policyPassword, policyGetDigest, createPrimary, hierarchyChangeAuth, contextSave, contextLoad, flushContext, evictControl,

@@ -52,6 +52,8 @@ export function typeAllows(tpm: TpmState, type: HandleType, h: number): boolean 
       return isPcr;
     case 'TPMI_DH_PCR+':
       return isPcr || isNull;
+    case 'TPMI_DH_PARENT+':
+      return isObject || HIERARCHIES.includes(h as 0x40000001) || isNull;
     case 'TPMI_DH_CONTEXT':
       return (ht === TPM_HT.TRANSIENT && low < tpm.profile.transientSlots) || isSession;
     case 'TPMI_SH_POLICY':
