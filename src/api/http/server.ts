@@ -161,6 +161,7 @@ function write(res: ServerResponse, req: ApiRequest, r: ApiResponse): void {
     r.stream(
       (chunk) => res.write(chunk),
       (fn) => res.on('close', fn),
+      () => res.end(),
     );
     return;
   }

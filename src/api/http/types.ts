@@ -27,7 +27,8 @@ export interface ApiResponse {
   /** JSON-serialisable body, raw bytes, or a streaming writer (watch). */
   readonly body?: unknown;
   readonly raw?: Uint8Array;
-  readonly stream?: (write: (chunk: string) => boolean, onClose: (fn: () => void) => void) => void;
+  /** A streaming body (watch): write chunks, learn when the client goes, end the response. */
+  readonly stream?: (write: (chunk: string) => boolean, onClose: (fn: () => void) => void, end: () => void) => void;
 }
 
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse => ({ status, body, headers });

@@ -92,6 +92,7 @@ export async function handleResource(platform: Platform, o: KubeApiOptions, req:
         sendInitialEvents: q.get('sendInitialEvents') === 'true',
         bookmarkIntervalMs: o.bookmarkIntervalMs ?? 60_000,
         currentRev: () => platform.ctx.store.revision(),
+        timeoutMs: watchTimeoutMs(q.get('timeoutSeconds')),
       });
     }
     case 'create': {
@@ -239,4 +240,13 @@ async function bind(platform: Platform, req: ApiRequest, uid: string, ns: string
   if (d.obj.target?.kind && d.obj.target.kind !== 'Node') throw invalid('Binding', '', name, [{ type: 'FieldValueNotSupported', field: 'target.kind', value: d.obj.target.kind, detail: 'supported values: "Node"' }]);
   await platform.kube.registry.bindPod(uid, ns, name, target);
   return { status: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, headers: { 'content-type': 'application/json', ...warningHeader(d.warnings) } };
+}
+
+/**
+ * A watch's lifetime: the client's `timeoutSeconds`, or — as kube-apiserver does with
+ * --min-request-timeout=1800 — a random time between 30 and 60 minutes.
+ */
+function watchTimeoutMs(timeoutSeconds: string | null): number {
+  if (timeoutSeconds !== null && /^\d+$/.test(timeoutSeconds) && Number(timeoutSeconds) > 0) return Number(timeoutSeconds) * 1000;
+  return (1800 + Math.floor(Math.random() * 1800)) * 1000;
 }

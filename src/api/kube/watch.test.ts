@@ -11,14 +11,16 @@ const pods = resourceInfo('pods');
 function collect(res: ReturnType<typeof watchResponse>) {
   const events: { type: string; object: any }[] = [];
   let close: () => void = () => undefined;
+  const state = { ended: false };
   res.stream!(
     (chunk) => {
       for (const line of chunk.split('\n').filter(Boolean)) events.push(JSON.parse(line));
       return true;
     },
     (fn) => (close = fn),
+    () => (state.ended = true),
   );
-  return { events, close: () => close() };
+  return { events, close: () => close(), state };
 }
 
 describe('watch', () => {
@@ -41,6 +43,7 @@ describe('watch', () => {
         sendInitialEvents: false,
         bookmarkIntervalMs: 1000,
         currentRev: () => h.store.revision(),
+        timeoutMs: 60_000,
       }),
     );
     expect(w.events).toEqual([]); // pod a does not match app=web
@@ -58,7 +61,7 @@ describe('watch', () => {
   it('starts with ADDED for every object without a resourceVersion, ends watch-list with the initial-events-end bookmark, and refuses a compacted one', async () => {
     const h = await kubeHarness({ count: 2 });
     const k = h.platform.kube;
-    const base = { hub: k.hub, clock: h.clock, resource: resourceInfo('nodes'), filter: { clusterUid: h.uid, resource: 'nodes' as const }, rep: { as: 'table', version: 'v1' } as const, includeObject: null, bookmarks: false, bookmarkIntervalMs: 1000, currentRev: () => h.store.revision() };
+    const base = { hub: k.hub, clock: h.clock, resource: resourceInfo('nodes'), filter: { clusterUid: h.uid, resource: 'nodes' as const }, rep: { as: 'table', version: 'v1' } as const, includeObject: null, bookmarks: false, bookmarkIntervalMs: 1000, currentRev: () => h.store.revision(), timeoutMs: 60_000 };
     const all = collect(watchResponse({ ...base, fromRev: undefined, sendInitialEvents: true }));
     await h.pass(10);
     expect(all.events.map((e) => e.type)).toEqual(['ADDED', 'ADDED', 'BOOKMARK']);
@@ -75,5 +78,18 @@ describe('watch', () => {
     const resumed = collect(watchResponse({ ...base, hub: small, fromRev: 10, sendInitialEvents: false }));
     expect(resumed.events.map((e) => e.object.metadata.resourceVersion)).toEqual(['11', '12']);
     resumed.close();
+  });
+
+  it('ends the response when its timeout passes (timeoutSeconds), and stops watching', async () => {
+    const h = await kubeHarness({ count: 1 });
+    const k = h.platform.kube;
+    const before = k.hub.watcherCount;
+    const w = collect(watchResponse({ hub: k.hub, clock: h.clock, resource: pods, filter: { clusterUid: h.uid, resource: 'pods' }, fromRev: await h.store.revision(), rep: { as: 'object' }, includeObject: null, bookmarks: false, sendInitialEvents: false, bookmarkIntervalMs: 60_000, currentRev: () => h.store.revision(), timeoutMs: 5_000 }));
+    expect(k.hub.watcherCount).toBe(before + 1);
+    await h.pass(4_000, 1_000);
+    expect(w.state.ended).toBe(false);
+    await h.pass(2_000, 1_000);
+    expect(w.state.ended).toBe(true);
+    expect(k.hub.watcherCount).toBe(before);
   });
 });

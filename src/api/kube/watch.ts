@@ -27,6 +27,8 @@ export interface WatchRequest {
   readonly sendInitialEvents: boolean;
   readonly bookmarkIntervalMs: number;
   readonly currentRev: () => Promise<number>;
+  /** How long the watch lasts (kube-apiserver: `timeoutSeconds`, else a random 30–60 min). */
+  readonly timeoutMs: number;
 }
 
 export function watchResponse(w: WatchRequest): ApiResponse {
@@ -68,8 +70,15 @@ export function watchResponse(w: WatchRequest): ApiResponse {
   return {
     status: 200,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-cache, private' },
-    stream: (wr, onClose) => {
+    stream: (wr, onClose, end) => {
       write = wr;
+      // The server ends a watch after its timeout; clients then re-list or watch again.
+      const cancelTimeout = w.clock.setTimer(w.timeoutMs, () => {
+        write = undefined;
+        stop();
+        cancelTimer?.();
+        end();
+      });
       for (const c of queued.splice(0)) wr(c);
       if (w.sendInitialEvents) void w.currentRev().then((rev) => bookmark(Math.max(rev, lastRev), { 'k8s.io/initial-events-end': 'true' }));
       if (w.bookmarks) schedule();
@@ -77,6 +86,7 @@ export function watchResponse(w: WatchRequest): ApiResponse {
         write = undefined;
         stop();
         cancelTimer?.();
+        cancelTimeout();
       });
     },
   };
