@@ -1,10 +1,22 @@
+/**
+ * Guest attestation inside the platform (fake clock, in-memory store): after each committed
+ * boot and periodically, with history; the AK bound once by credential activation; results gone
+ * with the VM; the module alert from the boot record even without a vTPM; results written in the
+ * shape the Kubernetes node sync reads.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KIND } from '../model/keys.js';
 import type { VirtualMachine } from '../model/types.js';
 import { harness, registerTrustedLaunch, type Harness } from '../test-support/harness.js';
-import type { AttestationRecord } from './types.js';
+import type { SecurityAlert } from './alerts.js';
+import type { AttestationBinding, AttestationRecord } from './types.js';
 
 let h: Harness;
+
+async function vmsOf(prefix: string): Promise<{ key: string; vm: VirtualMachine }[]> {
+  return (await h.store.list<VirtualMachine>(KIND.vm)).filter((v) => v.value.computerName.startsWith(prefix)).map((v) => ({ key: v.key, vm: v.value }));
+}
+const result = async (key: string) => (await h.store.get<AttestationRecord>(KIND.attestationResult, key))?.value;
 
 beforeAll(async () => {
   h = await harness({ bootVms: true });
@@ -13,18 +25,72 @@ beforeAll(async () => {
   await h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1 }] });
   await h.pass(200);
   await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 2, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
+  await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'sbonly', { count: 1, securityProfile: { enableVTPM: false, enableSecureBoot: true } });
   await h.pass(300);
 }, 60_000);
 
 afterAll(() => h?.platform.stop());
 
-describe('guest attestation', () => {
-  it('attests every Secure Boot + vTPM node Healthy', async () => {
-    const vms = (await h.store.list<VirtualMachine>(KIND.vm)).filter((v) => v.value.computerName.startsWith('aks-tl-'));
-    for (const v of vms) {
-      const r = (await h.store.get<AttestationRecord>(KIND.attestationResult, v.key))?.value;
-      console.log(v.value.computerName, r?.status, JSON.stringify(r?.findings, null, 1));
-      expect(r?.status).toBe('Healthy');
+describe('guest attestation in the platform', () => {
+  it('attests every Secure Boot + vTPM node Healthy after its boot, in the shape node sync reads', async () => {
+    const vms = await vmsOf('aks-tl-');
+    expect(vms).toHaveLength(2);
+    for (const { key, vm } of vms) {
+      const r = (await result(key))!;
+      expect(r).toMatchObject({ status: 'Healthy', findings: [], reason: 'post-boot', bootAt: vm.lastBootAt, seq: 0, vmId: vm.vmId, computerName: vm.computerName });
+      expect(typeof r.at).toBe('number');
+      expect(r.token).toMatch(/^eyJ/);
+      const b = (await h.store.get<AttestationBinding>(KIND.attestationBinding, r.identity!.ekName))!.value;
+      expect(b.akNames).toEqual([r.identity!.akName]);
     }
+    // No vTPM, no attestation.
+    for (const { key } of await vmsOf('aks-sbonly-')) expect(await result(key)).toBeUndefined();
+  });
+
+  it('re-attests periodically, keeps history, and attests a restarted VM at its next boot', async () => {
+    const [{ key, vm }] = await vmsOf('aks-tl-');
+    const interval = h.platform.attestation!.intervalMs;
+    await h.pass(interval + 100, 1000);
+    const periodic = (await result(key))!;
+    expect(periodic).toMatchObject({ status: 'Healthy', reason: 'periodic', bootAt: vm.lastBootAt });
+    expect(periodic.seq).toBeGreaterThanOrEqual(1);
+    const found = await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName);
+    await h.platform.vms.act(found, 'restart');
+    await h.pass(100);
+    const after = (await result(key))!;
+    const booted = (await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName)).vm;
+    expect(after).toMatchObject({ status: 'Healthy', reason: 'post-boot', bootAt: booted.lastBootAt });
+    const history = await h.platform.security.history(key);
+    expect(history.map((e) => e.reason)).toEqual(['post-boot', ...Array(after.seq - 1).fill('periodic'), 'post-boot']);
+    // The AK was activated once: the binding did not change on later attestations.
+    expect((await h.store.get<AttestationBinding>(KIND.attestationBinding, after.identity!.ekName))!.value.akNames).toHaveLength(1);
+  });
+
+  it('raises "untrusted Linux kernel module" from the boot record when Secure Boot refuses a module, even without a vTPM', async () => {
+    const [{ vm }] = await vmsOf('aks-sbonly-');
+    const found = await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName);
+    await h.platform.vms.tamper(found, ['module']);
+    await h.platform.vms.act(found, 'restart');
+    await h.pass(100);
+    const alerts = (await h.store.list<SecurityAlert>(KIND.securityAlert)).map((a) => a.value).filter((a) => a.computerName === vm.computerName);
+    expect(alerts.map((a) => [a.displayName, a.severity, a.components.map((c) => [c.component, c.finding, c.source])])).toEqual([
+      ['untrusted Linux kernel module', 'Low', [['hv_vmbus.ko', 'module.refused', 'kernel']]],
+    ]);
+    expect(alerts[0]!.components[0]!.message).toMatch(/The kernel refused to load hv_vmbus\.ko .*: .*/);
+    // Reconciling again does not duplicate it.
+    await h.platform.attestation!.run(found.key);
+    expect((await h.store.list<SecurityAlert>(KIND.securityAlert)).filter((a) => a.value.computerName === vm.computerName)).toHaveLength(1);
+  });
+
+  it('forgets a deleted VM (result, history, binding); its alerts stay', async () => {
+    await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 1, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
+    await h.pass(300);
+    const remaining = await vmsOf('aks-tl-');
+    expect(remaining).toHaveLength(1);
+    const results = await h.store.list<AttestationRecord>(KIND.attestationResult);
+    expect(results.filter((r) => r.value.computerName.startsWith('aks-tl-')).map((r) => r.key)).toEqual([remaining[0]!.key]);
+    const history = await h.store.list(KIND.attestationHistory);
+    expect(history.every((e) => e.key.startsWith(remaining[0]!.key) || !e.key.includes('/aks-tl-'))).toBe(true);
+    expect(await h.store.list(KIND.attestationBinding)).toHaveLength(1);
   });
 });
