@@ -7,26 +7,8 @@
  * key pairs and two ECDSA certificate signatures) plus hashing its measurements.
  */
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { systemClock } from '../src/core/clock.js';
-import { silentLogger } from '../src/core/log.js';
-import { KIND } from '../src/platform/model/keys.js';
-import type { AgentPool } from '../src/platform/model/types.js';
-import { Platform } from '../src/platform/platform.js';
-import { SqliteStore } from '../src/platform/store/sqlite-store.js';
-import { timingProfile } from '../src/platform/timing.js';
 import { opsPerSecondSync, type Figure } from './harness.js';
-
-async function until(p: Platform, poolKey: string): Promise<void> {
-  for (;;) {
-    const pool = (await p.ctx.store.get<AgentPool>(KIND.agentPool, poolKey))?.value;
-    if (pool?.provisioningState === 'Succeeded') return;
-    if (pool?.provisioningState === 'Failed') throw new Error('pool failed');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { benchPlatform } from './platform-fixture.js';
 
 export async function run(): Promise<Figure[]> {
   // The floor: one node's unavoidable crypto, in the same run.
@@ -40,28 +22,13 @@ export async function run(): Promise<Figure[]> {
     for (let i = 0; i < 60; i++) createHash('sha256').update(tbs.subarray(0, 64)).digest();
   }, 1500);
 
-  const dir = mkdtempSync(join(tmpdir(), 'tl-bench-boot-'));
-  const store = new SqliteStore(join(dir, 'state.db'));
-  const p = new Platform({ store, clock: systemClock, timing: timingProfile('test', { vmCreateMs: 0, vmBootMs: 0, featureRegistrationMs: 10, providerRegistrationMs: 10 }), log: silentLogger });
-  const boot = await p.identity.bootstrap();
-  await p.start();
-  const sub = boot.subscriptionId;
-  await p.registrations.registerFeature(sub, 'Microsoft.ContainerService', 'TrustedLaunchPreview');
-  await new Promise((r) => setTimeout(r, 50));
-  await p.registrations.registerProvider(sub, 'Microsoft.ContainerService');
-  await new Promise((r) => setTimeout(r, 50));
-  await p.resourceGroups.createOrUpdate(sub, 'rg', 'eastus');
-  await p.clusters.createOrUpdate(sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1 }] });
-  const clusterKey = `${sub}/rg/c`;
-  await until(p, `${clusterKey}/nodepool1`);
+  const b = await benchPlatform({ bootVms: true });
+  const p = b.p;
 
   const figures: Figure[] = [];
   const times: number[] = [];
   for (let n = 1; n <= Number(process.env.BOOT_POOLS ?? 5); n++) {
-    const t0 = performance.now();
-    await p.agentPools.createOrUpdate(sub, 'rg', 'c', `tl${n}`, { count: n === 5 ? 999 : 1000, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
-    await until(p, `${clusterKey}/tl${n}`);
-    times.push(performance.now() - t0);
+    times.push(await b.pool(`tl${n}`, n === 5 ? 999 : 1000, { enableVTPM: true, enableSecureBoot: true }));
   }
   const first = times[0]!;
   figures.push({
@@ -78,7 +45,6 @@ export async function run(): Promise<Figure[]> {
   figures.push({ name: 'resident memory with 5,000 booted nodes (in-process platform, SQLite store)', value: rss, unit: 'MiB', limit: { name: 'target', value: 1024, unit: 'MiB' }, ratio: rss / 1024, target: '≤ 1 GB', met: rss <= 1024 });
   const cache = p.boot!.cache.stats;
   figures.push({ name: 'Secure Boot verifications memoised (hits / misses)', value: cache.hits, unit: 'hits', limit: { name: 'misses', value: cache.misses, unit: 'misses' }, ratio: cache.hits / Math.max(1, cache.misses) });
-  p.stop();
-  await store.close();
+  await b.close();
   return figures;
 }

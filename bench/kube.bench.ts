@@ -16,19 +16,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parse, stringify } from 'yaml';
-import { systemClock } from '../src/core/clock.js';
-import { silentLogger } from '../src/core/log.js';
-import { KIND } from '../src/platform/model/keys.js';
-import type { AgentPool } from '../src/platform/model/types.js';
-import { Platform } from '../src/platform/platform.js';
 import { defaultPod } from '../src/platform/kube/pods/defaults.js';
 import { objectKey, resourceInfo } from '../src/platform/kube/resources.js';
 import { kubeTime, type Pod } from '../src/platform/kube/types.js';
-import { SqliteStore } from '../src/platform/store/sqlite-store.js';
 import type { WriteOp } from '../src/platform/store/store.js';
-import { timingProfile } from '../src/platform/timing.js';
 import { armRequest, startServer, waitFor, type TestServer } from '../test/support/server.js';
 import { percentile, type Figure } from './harness.js';
+import { benchPlatform } from './platform-fixture.js';
 
 const V = 'api-version=2024-09-01';
 
@@ -154,36 +148,15 @@ async function getNodes(figures: Figure[]): Promise<void> {
 }
 
 async function scheduling(figures: Figure[]): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'tl-bench-sched-'));
-  const store = new SqliteStore(join(dir, 'state.db'));
-  const p = new Platform({ store, clock: systemClock, timing: timingProfile('test', { vmCreateMs: 0, vmBootMs: 0, featureRegistrationMs: 10, providerRegistrationMs: 10 }), log: silentLogger, bootVms: false });
-  const boot = await p.identity.bootstrap();
-  await p.start();
-  const sub = boot.subscriptionId;
-  await p.registrations.registerFeature(sub, 'Microsoft.ContainerService', 'TrustedLaunchPreview');
-  await new Promise((r) => setTimeout(r, 50));
-  await p.registrations.registerProvider(sub, 'Microsoft.ContainerService');
-  await new Promise((r) => setTimeout(r, 50));
-  await p.resourceGroups.createOrUpdate(sub, 'rg', 'eastus');
-  const { cluster } = await p.clusters.createOrUpdate(sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'system', count: 1000, mode: 'System' }] });
+  const b = await benchPlatform({ bootVms: false, systemPool: { name: 'system', count: 1000 } });
+  const { p, store, cluster } = b;
   const pools: [string, { enableVTPM: boolean; enableSecureBoot: boolean }][] = [
     ['sb1', { enableVTPM: true, enableSecureBoot: true }],
     ['sb2', { enableVTPM: true, enableSecureBoot: true }],
     ['vtpm', { enableVTPM: true, enableSecureBoot: false }],
     ['plain', { enableVTPM: false, enableSecureBoot: false }],
   ];
-  const until = async (pool: string) => {
-    for (;;) {
-      const v = (await store.get<AgentPool>(KIND.agentPool, `${sub}/rg/c/${pool}`))?.value;
-      if (v?.provisioningState === 'Succeeded') return;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
-  await until('system');
-  for (const [name, sp] of pools) {
-    await p.agentPools.createOrUpdate(sub, 'rg', 'c', name, { count: 1000, securityProfile: sp });
-    await until(name);
-  }
+  for (const [name, sp] of pools) await b.pool(name, 1000, sp);
   const uid = cluster.resourceUID;
   while (p.kube.cache.count(uid, 'nodes') < 5000) await new Promise((r) => setTimeout(r, 20));
   await p.controller.idle();
@@ -228,8 +201,7 @@ async function scheduling(figures: Figure[]): Promise<void> {
     await store.commit(current.slice(i, i + 256).map((v) => ({ op: 'put', kind: pods.storeKind, key: objectKey(uid, pods, 'default', v.obj.metadata.name), value: { ...v.obj, metadata: { ...v.obj.metadata, annotations: { bench: '1' } } } })));
   }
   const storeRate = current.length / ((performance.now() - l0) / 1000);
-  p.stop();
-  await store.close();
+  await b.close();
   const rate = 10_000 / elapsed;
   figures.push({
     name: `scheduling throughput, 10,000 pods with node selectors over 5,000 nodes (SQLite store; ${misplaced} pods on a node without their labels)`,
