@@ -11,8 +11,14 @@ import { poolProperties } from '../../../aks/agent-pool-body.js';
 import { validateNodepoolName } from '../../../aks/validators.js';
 import { NO_WAIT, parseTags, RESOURCE_GROUP } from '../../../framework/common-args.js';
 import { UserError } from '../../../framework/errors.js';
-import type { CommandSpec } from '../../../framework/types.js';
+import type { ArgSpec, CommandSpec } from '../../../framework/types.js';
 import { agentPoolOut } from '../../../output/models.js';
+
+/** Run the pool on a node image imported with `tl image import` (creationData.sourceResourceId, as az's --snapshot-id sets it). */
+const NODE_IMAGE: ArgSpec = {
+  names: ['--node-image'],
+  help: 'Name of a node image (`az image list`) the nodes boot, e.g. a real boot chain imported with `az image import`.',
+};
 
 export const command: CommandSpec = {
   summary: 'Add a node pool to the managed Kubernetes cluster.',
@@ -20,11 +26,12 @@ export const command: CommandSpec = {
   alteredBy: 'aks-preview',
   args: [
     A.CLUSTER_NAME, A.NODEPOOL_NAME, RESOURCE_GROUP, ...A.POOL_CONFIG_ARGS, A.MODE, A.LABELS, A.NODE_TAINTS, A.MAX_SURGE, A.NODEPOOL_TAGS, NO_WAIT,
-    A.ENABLE_SECURE_BOOT_POOL, A.ENABLE_VTPM_POOL, A.SKIP_GPU_DRIVER, A.GPU_DRIVER,
+    A.ENABLE_SECURE_BOOT_POOL, A.ENABLE_VTPM_POOL, A.SKIP_GPU_DRIVER, A.GPU_DRIVER, NODE_IMAGE,
   ],
   examples: [
     { summary: 'Create a nodepool in an existing AKS cluster with ephemeral os enabled.', command: 'az aks nodepool add -g MyResourceGroup -n nodepool1 --cluster-name MyManagedCluster --node-osdisk-type Ephemeral --node-osdisk-size 48' },
     { summary: 'Add a node pool with Trusted Launch (vTPM and Secure Boot; needs the aks-preview extension).', command: 'az aks nodepool add --resource-group myResourceGroup --cluster-name myAKSCluster --name mynodepool --node-count 3 --enable-vtpm --enable-secure-boot', extension: 'aks-preview' },
+    { summary: "Add a Trusted Launch pool that boots an imported node image (see 'az image import').", command: 'az aks nodepool add -g myResourceGroup --cluster-name myAKSCluster -n debian --node-count 2 --enable-vtpm --enable-secure-boot --node-image debian12', extension: 'aks-preview' },
   ],
   async run(ctx, a) {
     const rg = a.resourceGroup as string;
@@ -33,6 +40,7 @@ export const command: CommandSpec = {
     validateNodepoolName(name);
     const api = aksApiVersion(ctx);
     const props = poolProperties(a, { apiVersion: api, defaultMode: 'User' });
+    if (a.nodeImage !== undefined) props.creationData = { sourceResourceId: `/providers/TrustedLaunch.Platform/nodeImages/${a.nodeImage as string}` };
     const arm = await ArmClient.create(ctx);
     const existing = ((await arm.get(poolsPath(arm, rg, cluster), api)).value ?? []) as { name: string }[];
     if (existing.some((p) => p.name === name)) {
