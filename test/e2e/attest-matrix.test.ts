@@ -80,7 +80,7 @@ beforeAll(async () => {
   const attestations = async () => (await run('attestation list --resource-group matrix --cluster-name matrix')) as { node: string; status: string; bootTime?: string; findings?: { id: string; component: string; suppressed?: boolean }[] }[];
   const firstAttested = await waitFor(async () => {
     const a = await attestations();
-    return a.every((x) => x.status !== 'Pending') && a;
+    return a.every((x) => x.status !== 'Pending' && x.status !== 'NotAttested') && a;
   }, 'the first attestations', 60_000);
   for (const p of POOLS) {
     const vms = await poolVms(p.name);
