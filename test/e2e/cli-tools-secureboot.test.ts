@@ -55,6 +55,9 @@ describe('tl secureboot verify', () => {
     expect(r.json.files.map((v: { authority: { subject: string } }) => v.authority.subject)).toEqual(['Debian Secure Boot CA', 'Debian Secure Boot CA']);
     expect(r.json.files[0].digest).toBe(pesignDigest(f.grubSigned));
     for (const file of [f.grubSigned, k.vmlinuz]) expect(run('sbverify', ['--cert', pem, file]).status).toBe(0);
+    const table = await tl(env, ['secureboot', 'verify', '-f', f.grubSigned, '--db', pem, '-o', 'table']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^File +Allowed +Signer +Authority +Reason$/);
+    expect(table.stdout).toMatch(/^grubx64\.efi\.signed +True +Debian Secure Boot Signer 2022 - grub2 +db Debian Secure Boot CA +signed by /m);
   });
 
   it('a one-byte change is refused with the reason, as sbverify refuses it; the wrong CA is refused by both', async () => {

@@ -13,6 +13,12 @@ import { kernelBuiltinCertificates } from './_kernel-keys.js';
 import { fromLibrary, readLocal } from './_local.js';
 import { named, trustOptions, wantsText } from './_trust.js';
 
+/** `-o table`: one row per file. */
+function verdictRows(json: unknown): Record<string, unknown>[] {
+  const files = (json as { files: { component: string; allowed: boolean; signer?: string; authority?: { database: string; subject?: string }; reason: string }[] }).files;
+  return files.map((f) => ({ File: f.component, Allowed: f.allowed, Signer: f.signer ?? '', Authority: f.authority ? `${f.authority.database} ${f.authority.subject ?? ''}`.trim() : '', Reason: f.reason }));
+}
+
 export const command: CommandSpec = {
   summary: 'Verify EFI images and kernel modules as UEFI Secure Boot would, against db/dbx.',
   long: 'PE/COFF images (shim, grub, kernels, drivers) are checked with Authenticode against db and dbx as edk2 firmware does; kernel modules against db, the given module keys and the built-in keys of --kernel. The exit status is 0 only when every file is allowed.',
@@ -45,7 +51,7 @@ export const command: CommandSpec = {
       return uefi.secureBootVerify(files, { ...trust, ...(moduleKeys ? { moduleKeys } : {}) });
     });
     if (wantsText(a)) ctx.io.stdout.write(report.text);
-    else await (await import('../../output/render.js')).render(ctx.io, report.json, { output: ctx.globals.output, query: ctx.globals.query });
+    else await (await import('../../output/render.js')).render(ctx.io, report.json, { output: ctx.globals.output, query: ctx.globals.query, table: verdictRows });
     const refused = report.verdicts.filter((v) => !v.allowed);
     if (refused.length > 0) {
       throw new UserError('ValidationError', `Secure Boot would refuse ${refused.length} of ${report.verdicts.length} file${report.verdicts.length === 1 ? '' : 's'}: ${refused.map((v) => v.component).join(', ')}`);
