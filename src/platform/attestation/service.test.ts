@@ -17,6 +17,11 @@ async function vmsOf(prefix: string): Promise<{ key: string; vm: VirtualMachine 
   return (await h.store.list<VirtualMachine>(KIND.vm)).filter((v) => v.value.computerName.startsWith(prefix)).map((v) => ({ key: v.key, vm: v.value }));
 }
 const result = async (key: string) => (await h.store.get<AttestationRecord>(KIND.attestationResult, key))?.value;
+/** Let time pass, then let the background attestations finish. */
+async function pass(ms: number, step?: number): Promise<void> {
+  await h.pass(ms, step);
+  await h.platform.attestation!.settled();
+}
 
 beforeAll(async () => {
   h = await harness({ bootVms: true });
@@ -26,7 +31,7 @@ beforeAll(async () => {
   await h.pass(200);
   await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 2, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
   await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'sbonly', { count: 1, securityProfile: { enableVTPM: false, enableSecureBoot: true } });
-  await h.pass(300);
+  await pass(300);
 }, 60_000);
 
 afterAll(() => h?.platform.stop());
@@ -48,15 +53,15 @@ describe('guest attestation in the platform', () => {
   });
 
   it('re-attests periodically, keeps history, and attests a restarted VM at its next boot', async () => {
-    const [{ key, vm }] = await vmsOf('aks-tl-');
+    const { key, vm } = (await vmsOf('aks-tl-'))[0]!;
     const interval = h.platform.attestation!.intervalMs;
-    await h.pass(interval + 100, 1000);
+    await pass(interval + 100, 1000);
     const periodic = (await result(key))!;
     expect(periodic).toMatchObject({ status: 'Healthy', reason: 'periodic', bootAt: vm.lastBootAt });
     expect(periodic.seq).toBeGreaterThanOrEqual(1);
     const found = await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName);
     await h.platform.vms.act(found, 'restart');
-    await h.pass(100);
+    await pass(100);
     const after = (await result(key))!;
     const booted = (await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName)).vm;
     expect(after).toMatchObject({ status: 'Healthy', reason: 'post-boot', bootAt: booted.lastBootAt });
@@ -67,11 +72,11 @@ describe('guest attestation in the platform', () => {
   });
 
   it('raises "untrusted Linux kernel module" from the boot record when Secure Boot refuses a module, even without a vTPM', async () => {
-    const [{ vm }] = await vmsOf('aks-sbonly-');
+    const { vm } = (await vmsOf('aks-sbonly-'))[0]!;
     const found = await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName);
     await h.platform.vms.tamper(found, ['module']);
     await h.platform.vms.act(found, 'restart');
-    await h.pass(100);
+    await pass(100);
     const alerts = (await h.store.list<SecurityAlert>(KIND.securityAlert)).map((a) => a.value).filter((a) => a.computerName === vm.computerName);
     expect(alerts.map((a) => [a.displayName, a.severity, a.components.map((c) => [c.component, c.finding, c.source])])).toEqual([
       ['untrusted Linux kernel module', 'Low', [['hv_vmbus.ko', 'module.refused', 'kernel']]],
@@ -84,7 +89,7 @@ describe('guest attestation in the platform', () => {
 
   it('forgets a deleted VM (result, history, binding); its alerts stay', async () => {
     await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 1, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
-    await h.pass(300);
+    await pass(300);
     const remaining = await vmsOf('aks-tl-');
     expect(remaining).toHaveLength(1);
     const results = await h.store.list<AttestationRecord>(KIND.attestationResult);

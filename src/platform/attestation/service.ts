@@ -2,9 +2,10 @@
  * Guest attestation in the platform: the agent on every VM with a vTPM and the attestation
  * service (MAA-like) it talks to, in one process.
  *
- * Steps of a VM's attestation (`run(vmKey)`, a controller work item — never on the boot path):
- *   1. a VM reaching Running (a committed boot: its evidence is in the Store) or a periodic timer
- *      enqueues the VM; a deleted VM enqueues its clean-up;
+ * Steps of a VM's attestation (`run(vmKey)`, a controller work item fed only while the controller
+ * is idle — never on the boot path, idle-feeder.ts):
+ *   1. a VM reaching Running (a committed boot: its evidence is in the Store) or its periodic timer
+ *      queues the VM; a deleted VM queues its clean-up;
  *   2. skip unless the VM runs with a vTPM and its last result is older than its boot or due;
  *   3. the agent resumes the vTPM (TPM2_Startup(STATE)), reads its identity, activates the
  *      credential the first time (binding AK to EK), gets a nonce and quotes (agent.ts);
@@ -41,6 +42,7 @@ import type { VtpmService } from '../vtpm/service.js';
 import { activateCredential, QUOTED_PCRS, quotePcrs, readVtpmIdentity } from './agent.js';
 import { alertKey, alertName, alertWrite, fromFinding, refusedModules, type AlertComponent, type AlertKind, type SecurityAlert } from './alerts.js';
 import { ExternalAttestation } from './external.js';
+import { IdleFeeder } from './idle-feeder.js';
 import { ReferenceValueCache } from './references.js';
 import { AttestationState } from './settings.js';
 import { TokenKeyRing } from './token-keys.js';
@@ -78,6 +80,12 @@ export class AttestationService {
   /** `${vmKey}|${bootAt}` whose boot record was already checked for refused modules. */
   private readonly moduleChecked = new Set<string>();
   private externalFace: ExternalAttestation | undefined;
+  private feeder: IdleFeeder | undefined;
+  private controller: Controller | undefined;
+  /** Periodic timers per VM (cancel functions). */
+  private readonly timers = new Map<string, () => void>();
+  /** `attestNow` callers waiting for a VM's next run. */
+  private readonly waiters = new Map<string, ((r: AttestationRecord | undefined) => void)[]>();
 
   constructor(
     private readonly ctx: PlatformContext,
@@ -105,55 +113,107 @@ export class AttestationService {
   }
 
   register(controller: Controller): void {
+    this.controller = controller;
+    this.feeder = new IdleFeeder(controller, ATTEST_QUEUE);
     controller.register(ATTEST_QUEUE, (k) => this.run(k));
+  }
+
+  /** Queue a VM for attestation (background: it enters the controller when it is idle). */
+  private queue(vmKey: string): void {
+    if (this.feeder) this.feeder.add(vmKey);
+    else this.ctx.queue.enqueue(ATTEST_QUEUE, vmKey);
+  }
+
+  private schedule(vmKey: string, at: number): void {
+    this.timers.get(vmKey)?.();
+    this.timers.set(vmKey, this.ctx.clock.setTimer(at - this.ctx.clock.now(), () => {
+      this.timers.delete(vmKey);
+      this.queue(vmKey);
+    }));
+  }
+
+  /** Attest a running vTPM VM now (in the controller, after the work in progress); resolves with its record. */
+  attestNow(vmKey: string): Promise<AttestationRecord | undefined> {
+    return new Promise((resolve) => {
+      const w = this.waiters.get(vmKey) ?? [];
+      w.push(resolve);
+      this.waiters.set(vmKey, w);
+      this.ctx.queue.enqueue(ATTEST_QUEUE, vmKey);
+    });
+  }
+
+  /** Resolves when no attestation is waiting or running (tests, benches, shutdown). */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.controller?.idle();
+      if (!this.feeder?.busy) return;
+      await new Promise<void>((r) => setImmediate(r));
+    }
   }
 
   async start(): Promise<void> {
     await this.state.load();
     await this.keys.load();
-    const { store, queue } = this.ctx;
+    const { store } = this.ctx;
     // 1. Committed boots and deletions wake the VM's attestation.
     this.unsubscribe = store.subscribe((changes) => {
       for (const c of changes) {
         if (c.kind !== KIND.vm) continue;
-        if (c.type === 'delete' || (c.value as VirtualMachine).stage === 'Running') queue.enqueue(ATTEST_QUEUE, c.key);
+        if (c.type === 'delete' || (c.value as VirtualMachine).stage === 'Running') this.queue(c.key);
       }
     });
     // After a restart: every running VM (its result may predate its boot, or be due).
-    for (const v of await store.list<VirtualMachine>(KIND.vm)) if (v.value.stage === 'Running') queue.enqueue(ATTEST_QUEUE, v.key);
+    for (const v of await store.list<VirtualMachine>(KIND.vm)) if (v.value.stage === 'Running') this.queue(v.key);
   }
 
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.feeder?.stop();
+    for (const cancel of this.timers.values()) cancel();
+    this.timers.clear();
   }
 
   /** The work item for one VM (steps 1–2 and 5's scheduling). */
   async run(vmKey: string): Promise<void> {
-    const { store, clock, queue } = this.ctx;
+    const forced = this.waiters.get(vmKey);
+    this.waiters.delete(vmKey);
+    let record: AttestationRecord | undefined;
+    try {
+      record = await this.runOnce(vmKey, !!forced);
+    } finally {
+      for (const w of forced ?? []) w(record);
+    }
+  }
+
+  private async runOnce(vmKey: string, forced: boolean): Promise<AttestationRecord | undefined> {
+    const { store, clock } = this.ctx;
     const rec = await store.get<VirtualMachine>(KIND.vm, vmKey);
     const prev = (await store.get<AttestationRecord>(KIND.attestationResult, vmKey))?.value;
     if (!rec) {
+      this.timers.get(vmKey)?.();
+      this.timers.delete(vmKey);
       if (prev) await this.forget(vmKey, prev);
-      return;
+      return undefined;
     }
     const vm = rec.value;
-    if (vm.stage !== 'Running') return;
+    if (vm.stage !== 'Running') return undefined;
     const now = clock.now();
     if (!vm.model.vTpmEnabled) {
       // No vTPM, nothing to attest; a result from an earlier vTPM boot no longer applies.
       const writes: WriteOp[] = prev ? [{ op: 'delete', kind: KIND.attestationResult, key: vmKey }] : [];
       writes.push(...(await this.moduleAlerts(vm, vmKey, [])));
       if (writes.length) await store.commit(writes);
-      return;
+      return undefined;
     }
     const newBoot = !prev || prev.bootAt !== vm.lastBootAt;
-    if (!newBoot && now < prev.at + this.intervalMs) {
-      queue.enqueueAt(ATTEST_QUEUE, vmKey, prev.at + this.intervalMs);
-      return;
+    if (!forced && !newBoot && now < prev.at + this.intervalMs) {
+      if (!this.timers.has(vmKey)) this.schedule(vmKey, prev.at + this.intervalMs);
+      return prev;
     }
-    await this.attestVm(vm, vmKey, prev, newBoot ? 'post-boot' : 'periodic');
-    queue.enqueueAt(ATTEST_QUEUE, vmKey, now + this.intervalMs);
+    const record = await this.attestVm(vm, vmKey, prev, newBoot ? 'post-boot' : 'periodic');
+    this.schedule(vmKey, now + this.intervalMs);
+    return record;
   }
 
   /** Steps 3–5 for one running VM with a vTPM. Returns the stored record. */

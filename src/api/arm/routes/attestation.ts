@@ -130,8 +130,9 @@ export function attestationRoutes(d: ArmDeps): Route[] {
         const { key, vm } = await nodeOf(req);
         if (vm.stage !== 'Running') throw new DomainError('Conflict', 'VMNotRunning', `Node '${vm.computerName}' is ${vm.stage}: only a running VM can be attested.`);
         if (!vm.model.vTpmEnabled) throw invalid('VtpmDisabled', `Node '${vm.computerName}' has no vTPM: enable vTPM on its node pool to attest it.`);
-        const prev = (await p.ctx.store.get<AttestationRecord>(KIND.attestationResult, key))?.value;
-        const r = await svc().attestVm(vm, key, prev, prev?.bootAt === vm.lastBootAt ? 'periodic' : 'post-boot');
+        // In the controller, after the work in progress (never beside a boot of the same VM).
+        const r = await svc().attestNow(key);
+        if (!r) throw new DomainError('Conflict', 'VMNotRunning', `Node '${vm.computerName}' stopped running before it could be attested.`);
         return json(200, attestationToWire(clusterId(req), vm, r, { history: await sc.history(key) }));
       },
     },
