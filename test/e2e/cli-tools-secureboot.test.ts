@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { builtinKeys } from '../../src/uefi/index.js';
 import { debianBoot, debianKernel, opensslSigner, run, vmlinuxOf, type DebianFixtures, type KernelFixtures } from '../../src/uefi/test-support/fixtures.js';
-import { kernelBuiltinCertificates } from '../../src/cli/commands/secureboot/_kernel-keys.js';
+import { kernelBuiltinCertificates } from '../../src/cli/local/kernel-keys.js';
 import { cliEnv, tl } from '../support/cli.js';
 
 const work = mkdtempSync(join(tmpdir(), 'tl-cli-secureboot-'));

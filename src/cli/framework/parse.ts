@@ -74,7 +74,10 @@ export function parseArgs(p: ParseInput): Parsed {
       }
     }
     if (!looksLikeOption(tok)) {
-      unrecognized.push(tok);
+      const pos = p.args.find((a) => a.positional && ((a.kind ?? 'value') === 'list' || values[destOf(a)] === undefined));
+      if (!pos) unrecognized.push(tok);
+      else if (pos.kind === 'list') values[destOf(pos)] = [...((values[destOf(pos)] as string[] | undefined) ?? []), checkChoice(pos, tok, p)];
+      else values[destOf(pos)] = checkChoice(pos, tok, p);
       continue;
     }
     const eq = tok.indexOf('=');

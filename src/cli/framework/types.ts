@@ -27,6 +27,11 @@ export interface ArgSpec {
   /** Help group, e.g. "Trusted Launch" (az prints "<group> Arguments"). */
   readonly group?: string;
   readonly hidden?: boolean;
+  /**
+   * Words that are not options fill this argument too (`tl eventlog parse FILE` as well as
+   * `--file FILE`, as the issues write them): a value takes one word, a list every remaining word.
+   */
+  readonly positional?: boolean;
   /** Part of the command's preview surface (help shows "[Preview]"). */
   readonly preview?: boolean;
 }

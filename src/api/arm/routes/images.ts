@@ -72,6 +72,15 @@ export function imageRoutes(d: ArmDeps): Route[] {
       },
     },
     {
+      // Whether a file is already uploaded (clients skip sending it again).
+      method: 'HEAD', path: `${NS}/imageFiles/{sha256}`, auth: 'arm', versions: 'platform', action: 'TrustedLaunch.Platform/imageFiles/read',
+      handler: async (req) => {
+        requireAdmin(req);
+        const sha = req.params.sha256!.toLowerCase();
+        return { status: /^[0-9a-f]{64}$/.test(sha) && (await store.getBlob(IMAGE_FILE_KIND, sha)) ? 200 : 404 };
+      },
+    },
+    {
       method: 'PUT', path: `${NS}/nodeImages/{name}`, auth: 'arm', versions: 'platform', action: 'TrustedLaunch.Platform/nodeImages/write',
       handler: async (req) => {
         requireAdmin(req);

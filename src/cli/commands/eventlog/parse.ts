@@ -12,13 +12,13 @@
  */
 import { UserError, parseError } from '../../framework/errors.js';
 import type { CommandSpec, Context } from '../../framework/types.js';
-import { fromLibrary, readLocal } from '../secureboot/_local.js';
+import { fromLibrary, readLocal } from '../../local/files.js';
 
 export const command: CommandSpec = {
   summary: 'Parse and replay a TCG PC Client event log (binary_bios_measurements), as tpm2_eventlog does.',
   long: 'Reads the log a firmware hands to the OS (SHA-1 or crypto-agile format) and prints its events with their decoded data. With --yaml the text is tpm2_eventlog\'s: `tl eventlog parse -f FILE --yaml --replay` prints exactly what `tpm2_eventlog FILE` prints.',
   args: [
-    { names: ['--file', '-f'], required: true, help: 'The binary event log, e.g. /sys/kernel/security/tpm0/binary_bios_measurements.' },
+    { names: ['--file', '-f'], required: true, positional: true, help: 'The binary event log, e.g. /sys/kernel/security/tpm0/binary_bios_measurements.' },
     { names: ['--json'], kind: 'flag', help: 'Print the decoded log as JSON through the --output format (the default).' },
     { names: ['--yaml'], kind: 'flag', help: "Print tpm2_eventlog's YAML text (byte-identical to the tool with --replay)." },
     { names: ['--replay'], kind: 'flag', help: 'Replay the events and add the resulting PCR values per bank (`pcrs:`).' },

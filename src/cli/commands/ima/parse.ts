@@ -5,14 +5,14 @@
  * (src/eventlog `imaParseTree` / `imaParseYaml`).
  */
 import type { CommandSpec } from '../../framework/types.js';
-import { fromLibrary, readLocal } from '../secureboot/_local.js';
+import { fromLibrary, readLocal } from '../../local/files.js';
 
 const BANKS = ['sha1', 'sha256', 'sha384', 'sha512'] as const;
 
 export const command: CommandSpec = {
   summary: 'Parse and replay a Linux IMA measurement list (ascii or binary) into PCR 10.',
   args: [
-    { names: ['--file', '-f'], required: true, help: 'The list, e.g. /sys/kernel/security/ima/binary_runtime_measurements.' },
+    { names: ['--file', '-f'], required: true, positional: true, help: 'The list, e.g. /sys/kernel/security/ima/binary_runtime_measurements.' },
     { names: ['--banks'], kind: 'list', choices: BANKS, defaultText: 'sha1 sha256', help: 'PCR banks to replay PCR 10 into.' },
     { names: ['--yaml'], kind: 'flag', help: 'Print the result as YAML text instead of through the --output format.' },
   ],

@@ -17,18 +17,18 @@ export const NS = '/providers/TrustedLaunch.Platform';
 export const nodeImagePath = (name: string) => `${NS}/nodeImages/${encodeURIComponent(name)}`;
 export const nodeImageId = (name: string) => `${NS}/nodeImages/${name}`;
 
-function put(url: string, body: Uint8Array, token: string, ca: string | undefined): Promise<{ status: number; text: string }> {
+/** PUT the bytes, or (without a body) HEAD: does the server already have them? */
+function put(url: string, body: Uint8Array | undefined, token: string, ca: string | undefined): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
       {
-        method: 'PUT',
+        method: body ? 'PUT' : 'HEAD',
         headers: {
           authorization: `Bearer ${token}`,
           'user-agent': USER_AGENT,
           accept: 'application/json',
-          'content-type': 'application/octet-stream',
-          'content-length': String(body.length),
+          ...(body ? { 'content-type': 'application/octet-stream', 'content-length': String(body.length) } : {}),
         },
         ...(ca ? { ca } : {}),
       },
@@ -55,6 +55,13 @@ export async function uploadImageFile(ctx: Context, arm: ArmClient, bytes: Uint8
   const url = arm.url(`${NS}/imageFiles/${sha256}`, { apiVersion: IMAGE_API });
   for (let attempt = 0; ; attempt++) {
     const { accessToken } = await getToken(ctx.io, arm.profile, { force: attempt > 0 });
+    // A file the server already holds (same SHA-256) is not sent again.
+    const head = await put(url, undefined, accessToken, arm.profile.ca);
+    if (head.status === 401 && attempt === 0) continue;
+    if (head.status === 200) {
+      ctx.log.debug(`Request URL: 'HEAD ${url}': already uploaded`);
+      return;
+    }
     ctx.log.debug(`Request URL: 'PUT ${url}' (${bytes.length} bytes)`);
     const r = await put(url, bytes, accessToken, arm.profile.ca);
     if (r.status === 401 && attempt === 0) continue;

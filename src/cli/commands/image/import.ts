@@ -7,7 +7,7 @@
  * Steps:
  *   1. read every file (modules: every `.ko` under DIR);
  *   2. the kernel's module keys: --kernel-keys (DER or PEM certificates), else the certificates
- *      built into the kernel, read out of its XZ/gzip payload (secureboot/_kernel-keys.ts);
+ *      built into the kernel, read out of its XZ/gzip payload (src/cli/local/kernel-keys.ts);
  *   3. the firmware variables: PK, KEK (EFI_GLOBAL_VARIABLE) and db, dbx
  *      (EFI_IMAGE_SECURITY_DATABASE_GUID) out of the OVMF variable store, as EFI_SIGNATURE_LISTs
  *      (without --vars the platform's own firmware keys are used);
@@ -19,8 +19,8 @@ import { basename, join } from 'node:path';
 import { ArmClient } from '../../client/arm.js';
 import { UserError } from '../../framework/errors.js';
 import type { CommandSpec, Context } from '../../framework/types.js';
-import { kernelBuiltinCertificates } from '../secureboot/_kernel-keys.js';
-import { fileReason, fromLibrary, localPath, readLocal } from '../secureboot/_local.js';
+import { kernelBuiltinCertificates } from '../../local/kernel-keys.js';
+import { fileReason, fromLibrary, localPath, readLocal } from '../../local/files.js';
 import { IMAGE_API, nodeImagePath, sha256Hex, uploadImageFile } from './_api.js';
 
 interface NamedFile {

@@ -5,7 +5,7 @@
  */
 import type { NamedBytes, TrustOptions } from '../../../uefi/cli-support.js';
 import type { Context } from '../../framework/types.js';
-import { readLocal } from './_local.js';
+import { readLocal } from '../../local/files.js';
 
 export function named(ctx: Context, path: string): NamedBytes {
   return { name: path, bytes: readLocal(ctx, path) };

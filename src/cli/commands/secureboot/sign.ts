@@ -5,12 +5,12 @@
  * (src/uefi `secureBootSign`). Writes FILE.signed unless --output-file says where, as sbsign does.
  */
 import type { CommandSpec } from '../../framework/types.js';
-import { fromLibrary, readLocal, writeLocal } from './_local.js';
+import { fromLibrary, readLocal, writeLocal } from '../../local/files.js';
 
 export const command: CommandSpec = {
   summary: 'Sign an EFI image (Authenticode) or a kernel module (appended PKCS#7).',
   args: [
-    { names: ['--file', '-f'], required: true, help: 'The EFI image (PE/COFF) or kernel module (.ko) to sign.' },
+    { names: ['--file', '-f'], required: true, positional: true, help: 'The EFI image (PE/COFF) or kernel module (.ko) to sign.' },
     { names: ['--key'], required: true, help: 'The private key, PEM (PKCS#1 or PKCS#8).' },
     { names: ['--cert'], required: true, help: 'The signing certificate, PEM or DER.' },
     { names: ['--chain'], kind: 'list', help: 'Intermediate certificates to put in the signature (PEM or DER).' },

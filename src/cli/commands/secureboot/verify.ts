@@ -9,8 +9,8 @@
 import { basename } from 'node:path';
 import { UserError } from '../../framework/errors.js';
 import type { CommandSpec } from '../../framework/types.js';
-import { kernelBuiltinCertificates } from './_kernel-keys.js';
-import { fromLibrary, readLocal } from './_local.js';
+import { kernelBuiltinCertificates } from '../../local/kernel-keys.js';
+import { fromLibrary, readLocal } from '../../local/files.js';
 import { named, trustOptions, wantsText } from './_trust.js';
 
 /** `-o table`: one row per file. */
@@ -23,7 +23,7 @@ export const command: CommandSpec = {
   summary: 'Verify EFI images and kernel modules as UEFI Secure Boot would, against db/dbx.',
   long: 'PE/COFF images (shim, grub, kernels, drivers) are checked with Authenticode against db and dbx as edk2 firmware does; kernel modules against db, the given module keys and the built-in keys of --kernel. The exit status is 0 only when every file is allowed.',
   args: [
-    { names: ['--file', '-f'], kind: 'list', required: true, help: 'The files to verify: EFI images or kernel modules (.ko).' },
+    { names: ['--file', '-f'], kind: 'list', required: true, positional: true, help: 'The files to verify: EFI images or kernel modules (.ko).' },
     { names: ['--db'], kind: 'list', help: 'Allowed signers: X.509 certificates (DER or PEM) or EFI_SIGNATURE_LIST files (e.g. `efi-readvar -v db -o db.esl`).' },
     { names: ['--dbx'], kind: 'list', help: 'Forbidden signers and image digests: certificates or EFI_SIGNATURE_LIST files.' },
     { names: ['--vars'], help: "An OVMF variable store (e.g. /usr/share/OVMF/OVMF_VARS_4M.ms.fd): its db and dbx are used, with --db/--dbx added." },

@@ -12,7 +12,7 @@
  */
 import { UserError } from '../../framework/errors.js';
 import type { CommandSpec } from '../../framework/types.js';
-import { fileReason, localPath } from '../secureboot/_local.js';
+import { fileReason, localPath } from '../../local/files.js';
 
 export const command: CommandSpec = {
   summary: 'Serve a TPM 2.0 simulator on swtpm\'s socket protocol (TPM commands on PORT, control on PORT+1).',

@@ -5,7 +5,7 @@
 import type { SignatureDatabase } from '../../../../uefi/sigdb/database.js';
 import { parseError } from '../../../framework/errors.js';
 import type { ArgSpec, Args, Context } from '../../../framework/types.js';
-import { fromLibrary } from '../_local.js';
+import { fromLibrary } from '../../../local/files.js';
 import { named } from '../_trust.js';
 
 export const VARIABLES = ['PK', 'KEK', 'db', 'dbx', 'MokList', 'MokListX'] as const;

@@ -6,7 +6,7 @@
  */
 import { UserError } from '../../../framework/errors.js';
 import type { CommandSpec } from '../../../framework/types.js';
-import { writeLocal } from '../_local.js';
+import { writeLocal } from '../../../local/files.js';
 import { SELECT_ARGS, selectDatabase } from './_select.js';
 
 export const command: CommandSpec = {

@@ -8,9 +8,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { isTlError } from '../../../core/errors.js';
-import { UserError } from '../../framework/errors.js';
-import type { Context } from '../../framework/types.js';
+import { isTlError } from '../../core/errors.js';
+import { UserError } from '../framework/errors.js';
+import type { Context } from '../framework/types.js';
 
 const REASONS: Record<string, string> = {
   ENOENT: 'No such file or directory',

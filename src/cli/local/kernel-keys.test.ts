@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../framework/errors.js';
-import { decompressKernel, kernelBuiltinCertificates } from './_kernel-keys.js';
+import { UserError } from '../framework/errors.js';
+import { decompressKernel, kernelBuiltinCertificates } from './kernel-keys.js';
 
 const XZ = [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00];
 const GZ = [0x1f, 0x8b, 0x08];

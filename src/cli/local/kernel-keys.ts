@@ -8,7 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from '../../framework/errors.js';
+import { UserError } from '../framework/errors.js';
 
 /** A decompressed kernel is tens of MB; hostile input must not make us allocate more than this. */
 const MAX_KERNEL = 256 << 20;
@@ -63,6 +63,6 @@ export function decompressKernel(bzImage: Uint8Array, maxBytes = MAX_KERNEL): Ui
 export async function kernelBuiltinCertificates(bzImage: Uint8Array): Promise<Uint8Array[]> {
   const vmlinux = decompressKernel(bzImage);
   if (!vmlinux) return [];
-  const { builtinKeys } = await import('../../../uefi/index.js');
+  const { builtinKeys } = await import('../../uefi/index.js');
   return builtinKeys(vmlinux).certs.map((c) => c.cert.der);
 }
