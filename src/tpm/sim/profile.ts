@@ -41,7 +41,7 @@ export interface TpmProfile {
   seedSize: number;
   /**
    * Which attestation signatures (Quote, Certify, CertifyCreation) run in the libuv thread pool
-   * through WebCrypto instead of on the event loop: 'never' (default: fastest per quote),
+   * (node:crypto asynchronous sign) instead of on the event loop: 'never' (default: fastest per quote),
    * 'rsa' (RSA signing costs ~0.3 ms of event loop otherwise) or 'always'.
    */
   cryptoOffload: 'never' | 'rsa' | 'always';

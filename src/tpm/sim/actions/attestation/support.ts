@@ -6,7 +6,7 @@
  */
 import { ByteWriter } from '../../../../core/bytes.js';
 import { kdfa } from '../../../crypto/kdf.js';
-import { type CryptoKeyCache, signMessage, signMessageAsync } from '../../../crypto/sign.js';
+import { signMessage, signMessageAsync } from '../../../crypto/sign.js';
 import { TPM_RC } from '../../../rc.js';
 import { TPM_ALG, TPM_GENERATED_VALUE, TPM_RH, TPMA_OBJECT } from '../../../types/constants.js';
 import { TPMS_ATTEST, type TPMS_ATTEST_BODY } from '../../../types/attest.js';
@@ -51,8 +51,6 @@ export function selectScheme(key: TpmObject, inScheme: TPMT_SCHEME, pIndex: numb
   return keyScheme;
 }
 
-const cryptoKeys = new WeakMap<TpmObject, CryptoKeyCache>();
-
 /** Sign a message with a loaded key under a selected scheme (off the event loop when the profile says so). */
 export function signWith(tpm: TpmState, key: TpmObject, scheme: TPMT_SCHEME, message: Uint8Array): TPMT_SIGNATURE | Promise<TPMT_SIGNATURE> {
   const pub = key.public;
@@ -61,11 +59,7 @@ export function signWith(tpm: TpmState, key: TpmObject, scheme: TPMT_SCHEME, mes
   }
   const k = { key: privateKeyOf(key), type: pub.type, ...(pub.type === TPM_ALG.ECC ? { curveID: pub.parameters.curveID, secret: key.sensitive!.sensitive } : {}) };
   const offload = tpm.profile.cryptoOffload;
-  if (offload === 'always' || (offload === 'rsa' && pub.type === TPM_ALG.RSA)) {
-    let cache = cryptoKeys.get(key);
-    if (!cache) cryptoKeys.set(key, (cache = new Map()));
-    return signMessageAsync(k, scheme, message, cache);
-  }
+  if (offload === 'always' || (offload === 'rsa' && pub.type === TPM_ALG.RSA)) return signMessageAsync(k, scheme, message);
   return signMessage(k, scheme, message);
 }
 
