@@ -8,10 +8,13 @@
  * bytes: they are memoised (bounded) so that periodic attestations of a VM, which present the
  * same EK and AK every time, pay for the signature checks only.
  */
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { der, OID } from '../core/asn1/index.js';
 import { isTlError } from '../core/errors.js';
+import { curveById } from '../tpm/crypto/ecc.js';
+import { rsaExponent } from '../tpm/crypto/keys.js';
 import { objectName } from '../tpm/crypto/name.js';
-import { publicKeyOf as tpmPublicKey } from '../tpm/crypto/keys.js';
+import { TPM_ALG, TPM_ECC } from '../tpm/types/constants.js';
 import { parseTpm2bPublic, parseTpmtPublic, type TPMT_PUBLIC } from '../tpm/types/public.js';
 import { akAttributesProblem } from './activation.js';
 import { finding, type Finding } from './findings.js';
@@ -19,13 +22,46 @@ import type { TrustStore } from './trust.js';
 
 export interface ParsedPublic {
   readonly public: TPMT_PUBLIC;
+  /** The TPM Name, hex. */
   readonly name: string;
+  /** The SubjectPublicKeyInfo (DER, hex) a certificate for this key carries. */
   readonly spki: string;
-  readonly key: KeyObject;
 }
 
 const MEMO_MAX = 50_000;
 const publics = new Map<string, ParsedPublic | { error: string }>();
+
+const CURVE_OIDS: Record<number, string> = { [TPM_ECC.NIST_P256]: OID.secp256r1, [TPM_ECC.NIST_P384]: OID.secp384r1, [TPM_ECC.NIST_P521]: '1.3.132.0.35' };
+
+function pad(b: Uint8Array, n: number): Uint8Array {
+  if (b.length > n) throw new RangeError(`coordinate of ${b.length} bytes exceeds ${n}`);
+  const out = new Uint8Array(n);
+  out.set(b, n - b.length);
+  return out;
+}
+
+/**
+ * The DER SubjectPublicKeyInfo of an RSA or ECC public area (RFC 5280 §4.1.2.7, RFC 3279 §2.3.1,
+ * RFC 5480 §2: namedCurve, uncompressed point), as certificate issuers encode it — compared byte
+ * for byte with a certificate's, without building a key object.
+ */
+export function spkiOf(pub: TPMT_PUBLIC): Uint8Array {
+  if (pub.type === TPM_ALG.RSA) {
+    const rsaKey = der.seq(der.int(pub.unique), der.int(rsaExponent(pub)));
+    return der.seq(der.seq(der.oid(OID.rsaEncryption), der.null()), der.bits(rsaKey));
+  }
+  if (pub.type === TPM_ALG.ECC) {
+    const oid = CURVE_OIDS[pub.parameters.curveID];
+    const curve = curveById(pub.parameters.curveID);
+    if (!oid || !curve) throw new RangeError(`unsupported curve 0x${pub.parameters.curveID.toString(16)}`);
+    const point = new Uint8Array(1 + 2 * curve.size);
+    point[0] = 4;
+    point.set(pad(pub.unique.x, curve.size), 1);
+    point.set(pad(pub.unique.y, curve.size), 1 + curve.size);
+    return der.seq(der.seq(der.oid(OID.ecPublicKey), der.oid(oid)), der.bits(point));
+  }
+  throw new RangeError(`object type 0x${pub.type.toString(16)} has no public key`);
+}
 
 /** Parse a TPMT_PUBLIC or TPM2B_PUBLIC (tpm2_readpublic -f tss), memoised by content. */
 export function parsePublicArea(bytes: Uint8Array): ParsedPublic | { error: string } {
@@ -36,10 +72,9 @@ export function parsePublicArea(bytes: Uint8Array): ParsedPublic | { error: stri
   try {
     const sized = bytes.length >= 2 && ((bytes[0]! << 8) | bytes[1]!) === bytes.length - 2;
     const pub = sized ? parseTpm2bPublic(bytes) : parseTpmtPublic(bytes);
-    const k = tpmPublicKey(pub);
-    v = { public: pub, name: Buffer.from(objectName(pub)).toString('hex'), key: k, spki: k.export({ type: 'spki', format: 'der' }).toString('hex') };
+    v = { public: pub, name: Buffer.from(objectName(pub)).toString('hex'), spki: Buffer.from(spkiOf(pub)).toString('hex') };
   } catch (e) {
-    // Untrusted bytes: a wire error, or node:crypto refusing the key (an off-curve point, a bad modulus).
+    // Untrusted bytes: a wire error, or a key we cannot represent.
     v = { error: isTlError(e) || e instanceof Error ? e.message : String(e) };
   }
   if (publics.size >= MEMO_MAX) publics.delete(publics.keys().next().value!);
@@ -47,13 +82,7 @@ export function parsePublicArea(bytes: Uint8Array): ParsedPublic | { error: stri
   return v;
 }
 
-const spkiHex = (k: KeyObject): string => k.export({ type: 'spki', format: 'der' }).toString('hex');
-const certKeys = new WeakMap<KeyObject, string>();
-function certSpki(k: KeyObject): string {
-  let s = certKeys.get(k);
-  if (!s) certKeys.set(k, (s = spkiHex(k)));
-  return s;
-}
+const certSpki = (c: { spki: Uint8Array }): string => Buffer.from(c.spki).toString('hex');
 
 export interface IdentityInput {
   readonly ekPublic: Uint8Array;
@@ -82,8 +111,8 @@ export function verifyIdentity(i: IdentityInput, trust: TrustStore, boundAks: (e
   const ekCert = trust.check(i.ekCertificate, 'ek', now);
   if ('error' in ek) findings.push(finding('evidence.malformed', 'EK public area', `The EK public area does not parse: ${ek.error}`));
   if (!ekCert.ok) findings.push(finding(CERT_FINDING.ek[ekCert.problem], 'EK certificate', `The EK certificate ${ekCert.message}.`));
-  else if (!('error' in ek) && certSpki(ekCert.publicKey) !== ek.spki) {
-    findings.push(finding('ek.public_mismatch', 'EK', 'The EK certificate certifies another key than the EK public area sent.', { expected: `${certSpki(ekCert.publicKey).slice(-32)} (certificate)`, actual: `${ek.spki.slice(-32)} (public area)` }));
+  else if (!('error' in ek) && certSpki(ekCert.cert) !== ek.spki) {
+    findings.push(finding('ek.public_mismatch', 'EK', 'The EK certificate certifies another key than the EK public area sent.', { expected: `${certSpki(ekCert.cert).slice(-32)} (certificate)`, actual: `${ek.spki.slice(-32)} (public area)` }));
   }
   // 3. binding, 4. AK
   const ak = parsePublicArea(i.akPublic);
@@ -101,8 +130,8 @@ export function verifyIdentity(i: IdentityInput, trust: TrustStore, boundAks: (e
     if (i.akCertificate) {
       const akCert = trust.check(i.akCertificate, 'ak', now);
       if (!akCert.ok) findings.push(finding(CERT_FINDING.ak[akCert.problem], 'AK certificate', `The AK certificate ${akCert.message}.`));
-      else if (certSpki(akCert.publicKey) !== ak.spki) {
-        findings.push(finding('ak.certificate_mismatch', 'AK certificate', 'The AK certificate certifies another key than the AK that signed the quote.', { expected: `${certSpki(akCert.publicKey).slice(-32)} (certificate)`, actual: `${ak.spki.slice(-32)} (AK)` }));
+      else if (certSpki(akCert.cert) !== ak.spki) {
+        findings.push(finding('ak.certificate_mismatch', 'AK certificate', 'The AK certificate certifies another key than the AK that signed the quote.', { expected: `${certSpki(akCert.cert).slice(-32)} (certificate)`, actual: `${ak.spki.slice(-32)} (AK)` }));
       }
     }
   }

@@ -82,8 +82,10 @@ export function logStep(i: LogStepInput): LogStep {
   const imaReplay = entries ? ima.replayIma(entries, [TPM_ALG_SHA256]) : undefined;
   const imaPcr10 = imaReplay?.pcrs.get(TPM_ALG_SHA256)?.get(10);
 
-  // 1. Proven PCR values.
-  const replayed = replay(log, { banks: [TPM_ALG_SHA256] }).get(TPM_ALG_SHA256) ?? new Map<number, Uint8Array>();
+  // 1. Proven PCR values. With the agent's values, only PCRs 8–9 need replaying here (for the boot
+  // aggregate); eventlog.verify replays the quoted ones itself.
+  const events = i.quoted ? log.events.filter((e) => e.pcrIndex === 8 || e.pcrIndex === 9) : log.events;
+  const replayed = replay(log, { banks: [TPM_ALG_SHA256], events }).get(TPM_ALG_SHA256) ?? new Map<number, Uint8Array>();
   let quoted = i.quoted;
   if (!quoted) {
     const derived = new Map<number, Uint8Array>();

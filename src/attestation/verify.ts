@@ -87,8 +87,16 @@ function nonceFindings(n: NonceCheck): Finding[] {
   }
 }
 
+const policyHashes = new WeakMap<AttestationPolicy, string>();
+/** x-ms-policy-hash of a policy object (policies are immutable values: memoised per object). */
+function hashOf(policy: AttestationPolicy): string {
+  let h = policyHashes.get(policy);
+  if (!h) policyHashes.set(policy, (h = policyHash(policyText(policy))));
+  return h;
+}
+
 export function verify(evidence: UntrustedEvidence, policy: AttestationPolicy, refs: ReferenceValues | undefined, nonce: NonceCheck, ctx: VerifyContext): VerifyResult {
-  const hash = ctx.policyHash ?? policyHash(policyText(policy));
+  const hash = ctx.policyHash ?? hashOf(policy);
   const steps: StepResult[] = [];
   const findings: Finding[] = [];
   const step = (name: StepName, f: readonly Finding[]) => {

@@ -38,7 +38,7 @@ export class ExternalAttestation {
     if ('error' in ak) throw invalid('InvalidEvidence', `akPublic: ${ak.error}`, 'akPublic');
     const cert = this.svc.state.trust.check(ekCertificate, 'ek', this.now());
     if (!cert.ok) throw invalid(cert.problem === 'untrusted' ? 'UntrustedEndorsementKey' : 'InvalidEndorsementKeyCertificate', `The EK certificate ${cert.message}.`, 'ekCertificate');
-    if (cert.publicKey.export({ type: 'spki', format: 'der' }).toString('hex') !== ek.spki) throw invalid('EndorsementKeyMismatch', 'The EK certificate certifies another key than ekPublic.', 'ekPublic');
+    if (Buffer.from(cert.cert.spki).toString('hex') !== ek.spki) throw invalid('EndorsementKeyMismatch', 'The EK certificate certifies another key than ekPublic.', 'ekPublic');
     try {
       return this.svc.activations.begin(ek.public, ak.public);
     } catch (e) {

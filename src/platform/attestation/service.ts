@@ -11,11 +11,14 @@
  *      credential the first time (binding AK to EK), gets a nonce and quotes (agent.ts);
  *   4. the verifier checks the evidence against the cluster's policy and the image's reference
  *      values (src/attestation verify());
- *   5. a Healthy result gets a signed token; the result, its history entry, the alerts and the
- *      vTPM state are committed together; the next periodic attestation is scheduled.
+ *   5. the result (a Healthy one with what its token is minted from: claims, key id, issuer — the
+ *      RS256 signature itself is made when the token is asked for, tokenOf()), its history entry,
+ *      the alerts and the vTPM state are committed together; the next periodic attestation is
+ *      scheduled.
  * Kernel-refused modules in the boot record raise the "untrusted Linux kernel module" alert even
  * without a vTPM.
  */
+import { createHash } from 'node:crypto';
 import { objectName } from '../../tpm/crypto/name.js';
 import {
   ActivationBook,
@@ -39,7 +42,7 @@ import type { PlatformContext } from '../services/context.js';
 import type { VmService } from '../services/vms.js';
 import type { WriteOp } from '../store/store.js';
 import type { VtpmService } from '../vtpm/service.js';
-import { activateCredential, QUOTED_PCRS, quotePcrs, readVtpmIdentity } from './agent.js';
+import { activateCredential, QUOTED_PCRS, quotePcrs, readVtpmIdentity, type VtpmIdentity } from './agent.js';
 import { alertKey, alertName, alertWrite, fromFinding, refusedModules, type AlertComponent, type AlertKind, type SecurityAlert } from './alerts.js';
 import { ExternalAttestation } from './external.js';
 import { IdleFeeder } from './idle-feeder.js';
@@ -86,6 +89,9 @@ export class AttestationService {
   private readonly timers = new Map<string, () => void>();
   /** `attestNow` callers waiting for a VM's next run. */
   private readonly waiters = new Map<string, ((r: AttestationRecord | undefined) => void)[]>();
+  private readonly tokens = new Map<string, { at: number; token: string }>();
+  /** Each VM's vTPM identity (EK, AK, certificates): fixed at manufacture, read from the TPM once per process. */
+  private readonly identities = new Map<string, VtpmIdentity>();
 
   constructor(
     private readonly ctx: PlatformContext,
@@ -140,6 +146,22 @@ export class AttestationService {
       this.waiters.set(vmKey, w);
       this.ctx.queue.enqueue(ATTEST_QUEUE, vmKey);
     });
+  }
+
+  /**
+   * The token of a Healthy result, signed with the key that was current when the VM attested
+   * (memoised per VM); undefined when there is none or its key has retired (the token expired).
+   */
+  tokenOf(r: AttestationRecord): string | undefined {
+    if (!r.token || !r.claims) return undefined;
+    const hit = this.tokens.get(r.vmKey);
+    if (hit && hit.at === r.at) return hit.token;
+    const key = this.keys.find(r.token.kid);
+    if (!key) return undefined;
+    const token = signToken(r.claims, key, { issuer: r.token.issuer, now: r.at, jti: r.token.jti });
+    if (this.tokens.size >= 10_000) this.tokens.delete(this.tokens.keys().next().value!);
+    this.tokens.set(r.vmKey, { at: r.at, token });
+    return token;
   }
 
   /** Resolves when no attestation is waiting or running (tests, benches, shutdown). */
@@ -237,7 +259,12 @@ export class AttestationService {
     if (!agentError) {
       const t = await this.deps.vtpm.open(vmKey, vm.vmId, 'resume');
       try {
-        const id = await readVtpmIdentity(t.client);
+        let id = this.identities.get(vmKey);
+        if (!id) {
+          id = await readVtpmIdentity(t.client);
+          if (this.identities.size >= 100_000) this.identities.delete(this.identities.keys().next().value!);
+          this.identities.set(vmKey, id);
+        }
         const ekName = hex(objectName(id.ek));
         const akName = hex(objectName(id.ak));
         if (!this.state.boundAks(ekName).includes(akName)) {
@@ -282,7 +309,7 @@ export class AttestationService {
     // 5.
     const findings: readonly Finding[] = result?.findings ?? [finding('agent.unavailable', 'guest attestation agent', `The agent could not collect evidence: ${agentError ?? 'unknown error'}.`)];
     const status = !result ? 'PlatformError' : result.verdict;
-    const token = result?.verdict === 'Healthy' && result.claims ? signToken(result.claims, this.keys.current(), { issuer: this.issuer, now }) : undefined;
+    const token = result?.verdict === 'Healthy' && result.claims ? { kid: this.keys.current().kid, issuer: this.issuer, jti: createHash('sha256').update(`${vmKey}|${now}|${vm.lastBootAt ?? 0}`).digest('hex') } : undefined;
     const seq = (prev?.seq ?? -1) + 1;
     const record: AttestationRecord = {
       status,
@@ -364,6 +391,8 @@ export class AttestationService {
 
   /** A deleted VM: its result, history and binding go (its alerts stay, as Defender keeps them). */
   private async forget(vmKey: string, prev: AttestationRecord): Promise<void> {
+    this.identities.delete(vmKey);
+    this.tokens.delete(vmKey);
     const writes: WriteOp[] = [{ op: 'delete', kind: KIND.attestationResult, key: vmKey }];
     for (let i = 0; i < HISTORY_SLOTS; i++) writes.push({ op: 'delete', kind: KIND.attestationHistory, key: `${vmKey}/${String(i).padStart(2, '0')}` });
     if (prev.identity) writes.push(this.state.unbind(prev.identity.ekName));

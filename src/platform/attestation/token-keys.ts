@@ -60,6 +60,11 @@ export class TokenKeyRing {
     return k;
   }
 
+  /** A published key by id. */
+  find(kid: string): TokenKey | undefined {
+    return this.published().find((k) => k.kid === kid);
+  }
+
   /** Keys whose tokens may still be valid: what /certs publishes. */
   published(): TokenKey[] {
     const t = this.now();

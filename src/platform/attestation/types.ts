@@ -30,8 +30,12 @@ export interface AttestationRecord {
   /** 'post-boot' (first after a boot) or 'periodic'. */
   readonly reason: 'post-boot' | 'periodic';
   readonly claims?: Record<string, unknown>;
-  /** The MAA-like token (Healthy results only). */
-  readonly token?: string;
+  /**
+   * The MAA-like token of a Healthy result, as what determines it: RS256 (RSASSA-PKCS1-v1_5) is
+   * deterministic, so the token is minted from these and `claims` when it is asked for
+   * (AttestationService.tokenOf) and is byte-identical whenever that happens.
+   */
+  readonly token?: { readonly kid: string; readonly issuer: string; readonly jti: string };
   readonly tokenExpiresAt?: number;
   readonly attestedPcrs?: readonly number[];
   /** Slot of this result in the history ring. */

@@ -34,7 +34,7 @@ function nodeStatus(vm: VirtualMachine, r: AttestationRecord | undefined): strin
   return r.status;
 }
 
-export function attestationToWire(clusterId: string, vm: VirtualMachine, r: AttestationRecord | undefined, detail?: { history: AttestationHistoryEntry[] }): Record<string, unknown> {
+export function attestationToWire(clusterId: string, vm: VirtualMachine, r: AttestationRecord | undefined, detail?: { history: AttestationHistoryEntry[]; token?: string | undefined }): Record<string, unknown> {
   return {
     id: `${clusterId}/providers/TrustedLaunch.Platform/attestations/${vm.computerName}`,
     name: vm.computerName,
@@ -60,7 +60,7 @@ export function attestationToWire(clusterId: string, vm: VirtualMachine, r: Atte
                   ...(r.identity ? { identity: r.identity } : {}),
                   ...(r.attestedPcrs ? { attestedPcrs: r.attestedPcrs } : {}),
                   ...(r.claims ? { claims: r.claims } : {}),
-                  ...(r.token ? { token: r.token, tokenExpiresOn: iso(r.tokenExpiresAt) } : {}),
+                  ...(detail.token ? { token: detail.token, tokenExpiresOn: iso(r.tokenExpiresAt) } : {}),
                   history: detail.history.map((h) => ({ attestedAt: iso(h.at), status: h.status, reason: h.reason, bootTime: iso(h.bootAt), policyHash: h.policyHash, findings: h.findings })),
                 }
               : {}),
@@ -121,7 +121,7 @@ export function attestationRoutes(d: ArmDeps): Route[] {
       handler: async (req) => {
         const { key, vm } = await nodeOf(req);
         const r = (await p.ctx.store.get<AttestationRecord>(KIND.attestationResult, key))?.value;
-        return json(200, attestationToWire(clusterId(req), vm, r, { history: await sc.history(key) }));
+        return json(200, attestationToWire(clusterId(req), vm, r, { history: await sc.history(key), token: r ? p.attestation?.tokenOf(r) : undefined }));
       },
     },
     {
@@ -133,7 +133,7 @@ export function attestationRoutes(d: ArmDeps): Route[] {
         // In the controller, after the work in progress (never beside a boot of the same VM).
         const r = await svc().attestNow(key);
         if (!r) throw new DomainError('Conflict', 'VMNotRunning', `Node '${vm.computerName}' stopped running before it could be attested.`);
-        return json(200, attestationToWire(clusterId(req), vm, r, { history: await sc.history(key) }));
+        return json(200, attestationToWire(clusterId(req), vm, r, { history: await sc.history(key), token: svc().tokenOf(r) }));
       },
     },
     {
