@@ -108,6 +108,15 @@ describe('evidence from swtpm and tpm2-tools over a real event log', () => {
     expect(r2.status, r2.text).toBe(200);
   });
 
+  it('refuses malformed evidence with the field named (400, ARM error envelope)', async () => {
+    const r = await attest({ ekPublic: 'AAAA', ekCertificate: 'AAAA', akPublic: 'AAAA', quote: 1, signature: 'AAAA' });
+    expect(r.status).toBe(400);
+    expect(r.json.error).toMatchObject({ code: 'InvalidEvidence', target: 'quote' });
+    const junk = await armRequest(server, 'POST', '/attest/Tpm', undefined, { token: null, rawBody: '{"data": "not json"}' });
+    expect(junk.status).toBe(400);
+    expect(junk.json.error.code).toBe('InvalidParameter');
+  });
+
   it('refuses the same nonce twice, an EK from a CA nobody trusts, and an AK that skipped activation', async () => {
     const n = await nonce();
     const q = await quote(n);

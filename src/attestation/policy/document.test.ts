@@ -4,6 +4,7 @@
  * and openssl dgst in a shell).
  */
 import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, parsePolicy, PolicyError, policyHash, policyText } from './document.js';
 
@@ -31,5 +32,19 @@ describe('attestation policy document', () => {
       expect(policyHash(text)).toBe(shellHash(text));
     }
     expect(policyHash(policyText(DEFAULT_POLICY))).not.toBe(policyHash(policyText({ ...DEFAULT_POLICY, secureBoot: 'audit' })));
+  });
+
+  it('parses any JSON into a valid policy or a PolicyError naming the field (never anything else)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), fc.record({ secureBoot: fc.jsonValue(), allowedModules: fc.jsonValue(), allowedKernelCommandLines: fc.jsonValue() }, { requiredKeys: [] })), (v) => {
+        try {
+          const p = parsePolicy(v);
+          expect(parsePolicy(JSON.parse(policyText(p)))).toEqual(p);
+        } catch (e) {
+          expect(e).toBeInstanceOf(PolicyError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
