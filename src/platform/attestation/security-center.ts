@@ -98,6 +98,7 @@ export class SecurityCenter {
       const tl = vm.model.securityType === 'TrustedLaunch';
       const r = results.get(key);
       if (!vm.model.vTpmEnabled) out.push({ ...base, definition: ASSESSMENTS.attestation, code: 'NotApplicable', cause: 'VtpmDisabled', description: 'Guest attestation needs a vTPM.' });
+      else if (vm.stage === 'Failed') out.push({ ...base, definition: ASSESSMENTS.attestation, code: 'NotApplicable', cause: 'BootFailed', description: `The VM is not running: ${vm.failure?.message ?? 'its last boot failed'}` });
       else if (!r) out.push({ ...base, definition: ASSESSMENTS.attestation, code: 'NotApplicable', cause: 'NotYetAttested', description: 'The VM has not been attested yet.' });
       else {
         const failingFindings = r.findings.filter((f) => !f.suppressed);

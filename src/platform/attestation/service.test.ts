@@ -103,4 +103,20 @@ describe('guest attestation in the platform', () => {
     expect(history.every((e) => e.key.startsWith(remaining[0]!.key) || !e.key.includes('/aks-tl-'))).toBe(true);
     expect(await h.store.list(KIND.attestationBinding)).toHaveLength(1);
   });
+
+  it('drops the result of a VM whose next boot Secure Boot refuses (its history stays), and attests it again after a reimage', async () => {
+    const { key, vm } = (await vmsOf('aks-tl-'))[0]!;
+    const found = await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName);
+    await h.platform.vms.tamper(found, ['kernel']);
+    await h.platform.vms.act(found, 'restart');
+    await pass(100);
+    expect((await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName)).vm.stage).toBe('Failed');
+    expect(await result(key)).toBeUndefined();
+    const before = (await h.platform.security.history(key)).length;
+    expect(before).toBeGreaterThan(0);
+    await h.platform.vms.act(await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName), 'reimage');
+    await pass(200);
+    expect(await result(key)).toMatchObject({ status: 'Healthy', reason: 'post-boot' });
+    expect((await h.platform.security.history(key)).length).toBe(before + 1);
+  });
 });

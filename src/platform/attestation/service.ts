@@ -181,7 +181,8 @@ export class AttestationService {
     this.unsubscribe = store.subscribe((changes) => {
       for (const c of changes) {
         if (c.kind !== KIND.vm) continue;
-        if (c.type === 'delete' || (c.value as VirtualMachine).stage === 'Running') this.queue(c.key);
+        const stage = c.type === 'put' ? (c.value as VirtualMachine).stage : undefined;
+        if (c.type === 'delete' || stage === 'Running' || stage === 'Failed') this.queue(c.key);
       }
     });
     // After a restart: every running VM (its result may predate its boot, or be due).
@@ -219,6 +220,12 @@ export class AttestationService {
       return undefined;
     }
     const vm = rec.value;
+    if (vm.stage === 'Failed' && prev && prev.bootAt !== vm.lastBootAt) {
+      // The VM's latest boot failed (Secure Boot refused it): the result describes a boot that no
+      // longer runs. It goes (its history stays); the VM is attested again when it boots.
+      await store.commit([{ op: 'delete', kind: KIND.attestationResult, key: vmKey }]);
+      return undefined;
+    }
     if (vm.stage !== 'Running') return undefined;
     const now = clock.now();
     if (!vm.model.vTpmEnabled) {
@@ -310,7 +317,8 @@ export class AttestationService {
     const findings: readonly Finding[] = result?.findings ?? [finding('agent.unavailable', 'guest attestation agent', `The agent could not collect evidence: ${agentError ?? 'unknown error'}.`)];
     const status = !result ? 'PlatformError' : result.verdict;
     const token = result?.verdict === 'Healthy' && result.claims ? { kid: this.keys.current().kid, issuer: this.issuer, jti: createHash('sha256').update(`${vmKey}|${now}|${vm.lastBootAt ?? 0}`).digest('hex') } : undefined;
-    const seq = (prev?.seq ?? -1) + 1;
+    // The history ring continues after a result was dropped (a failed boot): its newest entry says where.
+    const seq = prev ? prev.seq + 1 : (await store.list<AttestationHistoryEntry>(KIND.attestationHistory, { prefix: `${vmKey}/` })).reduce((m, e) => Math.max(m, e.value.seq + 1), 0);
     const record: AttestationRecord = {
       status,
       findings,

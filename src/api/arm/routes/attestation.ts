@@ -29,6 +29,7 @@ const ACTION = 'TrustedLaunch.Platform';
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
 function nodeStatus(vm: VirtualMachine, r: AttestationRecord | undefined): string {
+  if (vm.stage === 'Failed') return 'BootFailed';
   if (!vm.model.vTpmEnabled) return 'NotApplicable';
   if (!r) return vm.stage === 'Running' ? 'Pending' : 'NotAttested';
   return r.status;
@@ -45,7 +46,9 @@ export function attestationToWire(clusterId: string, vm: VirtualMachine, r: Atte
       vmId: vm.vmId,
       resourceId: ids.vm(vm.subscriptionId, vm.nodeResourceGroup, vm.vmssName, vm.instanceId),
       securityProfile: { secureBootEnabled: vm.model.secureBootEnabled, vTpmEnabled: vm.model.vTpmEnabled },
+      vmState: vm.stage,
       status: nodeStatus(vm, r),
+      ...(vm.stage === 'Failed' && vm.failure ? { bootFailure: vm.failure.message } : {}),
       ...(r
         ? {
             attestedAt: iso(r.at),
