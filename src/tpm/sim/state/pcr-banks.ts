@@ -50,6 +50,11 @@ export class PcrBanks {
   readonly banks: readonly number[];
   private readonly values = new Map<number, Uint8Array[]>();
   updateCounter = 0;
+  /**
+   * Counts every change of any PCR value (unlike pcrUpdateCounter, which skips the
+   * NO_INCREMENT PCRs): digests of selected PCRs are cached against it (actions/pcr/support.ts).
+   */
+  version = 0;
 
   constructor(banks: readonly number[]) {
     this.banks = banks;
@@ -75,6 +80,7 @@ export class PcrBanks {
       this.values.set(alg, arr);
     }
     this.updateCounter = 0;
+    this.version++;
   }
 
   has(alg: number): boolean {
@@ -90,6 +96,7 @@ export class PcrBanks {
     const bank = this.values.get(alg);
     if (!bank) return;
     const old = bank[pcr]!;
+    this.version++;
     const h = hashById(alg);
     if (!h?.nodeName || digest.length !== old.length) {
       bank[pcr] = hash(alg, old, digest);
@@ -115,6 +122,7 @@ export class PcrBanks {
 
   /** Set a PCR back to its reset value in every bank (TPM2_PCR_Reset). */
   resetPcr(pcr: number): void {
+    this.version++;
     for (const [alg, bank] of this.values) {
       // A reset PCR is all zeros, including the DRTM PCRs 17–22 (their all-ones value only
       // marks "never reset since TPM Reset").
@@ -128,6 +136,7 @@ export class PcrBanks {
   }
 
   restore(saved: Map<number, Uint8Array[]>, counter: number): void {
+    this.version++;
     for (const [alg, arr] of saved) {
       const bank = this.values.get(alg);
       if (!bank) continue;
