@@ -61,7 +61,13 @@ export function executeCommand(tpm: TpmState, table: ReadonlyMap<number, Dispatc
 }
 
 const FIELDS = new WeakMap<object, [string, Codec<unknown>][]>();
-const RESPONSE_SIZE = new WeakMap<object, number>();
+/**
+ * Responses are marshalled into these two writers, reused by every command of every simulator
+ * in the process (marshalling is synchronous); `finish()` copies the response out, so each
+ * response costs one allocation.
+ */
+const RESPONSE = new ByteWriter(1024);
+const RESPONSE_PARAMS = new ByteWriter(1024);
 
 function fieldsOf(def: DispatchEntry['def']): [string, Codec<unknown>][] {
   let f = FIELDS.get(def);
@@ -152,16 +158,15 @@ function respond(
   cc: number,
   log?: Logger,
 ): Uint8Array {
-  // 5. response sessions, 6. header (the buffer starts at the size of this command's last response)
-  const w = new ByteWriter(RESPONSE_SIZE.get(def) ?? 64);
+  // 5. response sessions, 6. header
+  const w = RESPONSE;
+  w.length = 0;
   w.u16be(tag).u32be(0).u32be(TPM_RC.SUCCESS);
   if (def.responseHandle) w.u32be(out.handle ?? 0);
   if (!auth) {
     def.response.encode(w, out as never);
     w.patchU32be(2, w.length);
-    log?.({ cc, rc: 0 });
-    RESPONSE_SIZE.set(def, w.length);
-    return w.finish();
+    return logged(w.finish(), cc, log);
   }
   if (auth.sessions.every((cs) => !cs.session)) {
     // Password sessions only (the common case): no rpHash, no encryption, one buffer.
@@ -171,16 +176,20 @@ function respond(
     w.patchU32be(at, w.length - at - 4);
     for (const cs of auth.sessions) w.u16be(0).u8(cs.attributes | TPMA_SESSION.continueSession).u16be(0);
     w.patchU32be(2, w.length);
-    log?.({ cc, rc: 0 });
-    RESPONSE_SIZE.set(def, w.length);
-    return w.finish();
+    return logged(w.finish(), cc, log);
   }
-  const pw = new ByteWriter(64);
+  const pw = RESPONSE_PARAMS;
+  pw.length = 0;
   def.response.encode(pw, out as never);
   writeResponseAuth(tpm, def, auth, pw.finish(), w);
   w.patchU32be(2, w.length);
+  return logged(w.finish(), cc, log);
+}
+
+/** Log success after the response is copied out (a logger may run other commands). */
+function logged(r: Uint8Array, cc: number, log?: Logger): Uint8Array {
   log?.({ cc, rc: 0 });
-  return w.finish();
+  return r;
 }
 
 function isTag(cmd: Uint8Array): boolean {

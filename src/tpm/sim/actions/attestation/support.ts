@@ -6,7 +6,7 @@
  */
 import { ByteWriter } from '../../../../core/bytes.js';
 import { kdfa } from '../../../crypto/kdf.js';
-import { signMessage, signMessageAsync } from '../../../crypto/sign.js';
+import { type SigningKey, signMessage, signMessageAsync } from '../../../crypto/sign.js';
 import { TPM_RC } from '../../../rc.js';
 import { TPM_ALG, TPM_GENERATED_VALUE, TPM_RH, TPMA_OBJECT } from '../../../types/constants.js';
 import { TPMS_ATTEST, type TPMS_ATTEST_BODY } from '../../../types/attest.js';
@@ -51,22 +51,50 @@ export function selectScheme(key: TpmObject, inScheme: TPMT_SCHEME, pIndex: numb
   return keyScheme;
 }
 
+/** What signing needs of a loaded key, built once per key (a loaded object never changes). */
+const signingKeys = new WeakMap<TpmObject, SigningKey>();
+
 /** Sign a message with a loaded key under a selected scheme (off the event loop when the profile says so). */
 export function signWith(tpm: TpmState, key: TpmObject, scheme: TPMT_SCHEME, message: Uint8Array): TPMT_SIGNATURE | Promise<TPMT_SIGNATURE> {
   const pub = key.public;
   if (pub.type === TPM_ALG.KEYEDHASH) {
     return signMessage({ key: undefined as never, type: pub.type, secret: key.sensitive!.sensitive }, { scheme: TPM_ALG.HMAC, hashAlg: scheme.hashAlg }, message);
   }
-  const k = { key: privateKeyOf(key), type: pub.type, ...(pub.type === TPM_ALG.ECC ? { curveID: pub.parameters.curveID, secret: key.sensitive!.sensitive } : {}) };
+  let k = signingKeys.get(key);
+  if (!k) {
+    k = { key: privateKeyOf(key), type: pub.type, ...(pub.type === TPM_ALG.ECC ? { curveID: pub.parameters.curveID, secret: key.sensitive!.sensitive } : {}) };
+    signingKeys.set(key, k);
+  }
   const offload = tpm.profile.cryptoOffload;
   if (offload === 'always' || (offload === 'rsa' && pub.type === TPM_ALG.RSA)) return signMessageAsync(k, scheme, message);
   return signMessage(k, scheme, message);
 }
 
-const obfuscation = new WeakMap<TpmObject, Uint8Array>();
+/** The obfuscation offsets of one key (Part 3 §18.1), computed once per key. */
+interface Obfuscation {
+  firmwareVersion: bigint;
+  resetCount: number;
+  restartCount: number;
+}
+const obfuscation = new WeakMap<TpmObject, Obfuscation>();
+
+function obfuscationOf(tpm: TpmState, key: TpmObject): Obfuscation {
+  let o = obfuscation.get(key);
+  if (!o) {
+    // ms-tpm FillInAttestInfo: KDFa(shProof, "OBFUSCATE", name) gives 128 bits, added to the
+    // 64-bit firmwareVersion and the two 32-bit counters.
+    const k = kdfa(TPM_ALG.SHA256, tpm.hierarchy.proofOf(TPM_RH.OWNER), 'OBFUSCATE', key.name, new Uint8Array(0), 128);
+    const dv = new DataView(k.buffer, k.byteOffset, k.byteLength);
+    obfuscation.set(key, (o = { firmwareVersion: dv.getBigUint64(0), resetCount: dv.getUint32(8), restartCount: dv.getUint32(12) }));
+  }
+  return o;
+}
 
 /** Build, marshal and sign a TPMS_ATTEST; returns the signed bytes and the signature. */
 export type Attested = { bytes: Uint8Array; signature: TPMT_SIGNATURE };
+
+/** One writer for every attestation (marshalling is synchronous; `finish()` copies the bytes out). */
+const scratch = new ByteWriter(256);
 
 export function attest(
   tpm: TpmState,
@@ -79,30 +107,30 @@ export function attest(
   let firmwareVersion = tpm.profile.firmwareVersion;
   if (key && key.hierarchy !== TPM_RH.ENDORSEMENT && key.hierarchy !== TPM_RH.PLATFORM) {
     // Part 3 §18.1: hide reset/restart counts and firmware version from keys of the storage
-    // and null hierarchies (ms-tpm FillInAttestInfo, KDFa(shProof, "OBFUSCATE", name)); the
-    // value depends only on the key and the storage proof, so it is computed once per key.
-    let o = obfuscation.get(key);
-    if (!o) obfuscation.set(key, (o = kdfa(TPM_ALG.SHA256, tpm.hierarchy.proofOf(TPM_RH.OWNER), 'OBFUSCATE', key.name, new Uint8Array(0), 128)));
-    const dv = new DataView(o.buffer, o.byteOffset, o.byteLength);
-    firmwareVersion = (firmwareVersion + dv.getBigUint64(0)) & 0xffffffffffffffffn;
-    clockInfo.resetCount = (clockInfo.resetCount + dv.getUint32(8)) >>> 0;
-    clockInfo.restartCount = (clockInfo.restartCount + dv.getUint32(12)) >>> 0;
+    // and null hierarchies; the offsets depend only on the key and the storage proof.
+    const o = obfuscationOf(tpm, key);
+    firmwareVersion = (firmwareVersion + o.firmwareVersion) & 0xffffffffffffffffn;
+    clockInfo.resetCount = (clockInfo.resetCount + o.resetCount) >>> 0;
+    clockInfo.restartCount = (clockInfo.restartCount + o.restartCount) >>> 0;
   }
   const value = {
     magic: TPM_GENERATED_VALUE,
-    qualifiedSigner: key ? key.qualifiedName : new Uint8Array(0),
+    qualifiedSigner: key ? key.qualifiedName : EMPTY,
     extraData: qualifyingData,
     clockInfo,
     firmwareVersion,
-    ...body,
+    type: body.type,
+    attested: body.attested,
   } as TPMS_ATTEST;
-  const w = new ByteWriter(256);
-  TPMS_ATTEST.encode(w, value);
-  const bytes = w.finish();
+  scratch.length = 0;
+  TPMS_ATTEST.encode(scratch, value);
+  const bytes = scratch.finish();
   if (!key || !scheme) return { bytes, signature: { sigAlg: TPM_ALG.NULL, hash: TPM_ALG.NULL } };
   const signature = signWith(tpm, key, scheme, bytes);
   return signature instanceof Promise ? signature.then((sig) => ({ bytes, signature: sig })) : { bytes, signature };
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** Apply `fn` to a value or to the value a promise resolves to. */
 export function andThen<T, U>(v: T | Promise<T>, fn: (t: T) => U): U | Promise<U> {
