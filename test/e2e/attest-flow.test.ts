@@ -137,6 +137,12 @@ describe('guest attestation after the document flow', () => {
     expect(one.components).toEqual([expect.objectContaining({ component: 'kernel command line', finding: 'kernel.cmdline_modified', source: 'attestation' })]);
     const table = await tl(env, 'security alert list -o table');
     expect(table.stdout).toMatch(/VM attestation failure +Medium +Active/);
+    // Alerts_UpdateSubscriptionLevelStateToDismiss, then the list shows it dismissed.
+    const dismiss = await armRequest(server, 'POST', `/subscriptions/${server.profile.subscriptionId}/providers/Microsoft.Security/locations/eastus/alerts/${alerts[0].name}/dismiss?api-version=2022-01-01`);
+    expect(dismiss.status).toBe(204);
+    expect((await run(`security alert show --location eastus --name ${alerts[0].name}`)).status).toBe('Dismissed');
+    const badVersion = await armRequest(server, 'GET', `/subscriptions/${server.profile.subscriptionId}/providers/Microsoft.Security/alerts?api-version=2015-06-01-preview`);
+    expect(badVersion.json.error.code).toBe('NoRegisteredProviderFound');
     const assessment = (await run('security assessment list')).find((a: { displayName: string; resourceDetails: { Id: string } }) => a.displayName.startsWith('Virtual machines guest attestation') && a.resourceDetails.Id === vm.replace('resourceGroups', 'resourceGroups'));
     expect(assessment.status).toMatchObject({ code: 'Unhealthy', cause: 'Unhealthy' });
   });

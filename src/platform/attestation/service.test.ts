@@ -7,6 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signToken } from '../../attestation/index.js';
 import { KIND } from '../model/keys.js';
+import type { Node } from '../kube/types.js';
+import { clusterKeyOfPool } from '../reconcile/agent-pool.js';
 import type { VirtualMachine } from '../model/types.js';
 import { harness, registerTrustedLaunch, type Harness } from '../test-support/harness.js';
 import type { SecurityAlert } from './alerts.js';
@@ -118,5 +120,25 @@ describe('guest attestation in the platform', () => {
     await pass(200);
     expect(await result(key)).toMatchObject({ status: 'Healthy', reason: 'post-boot' });
     expect((await h.platform.security.history(key)).length).toBe(before + 1);
+  });
+
+  it('with the cluster opted into quarantine, a node attesting Unhealthy is tainted in its Kubernetes API until it attests Healthy', async () => {
+    const { key, vm } = (await vmsOf('aks-tl-'))[0]!;
+    const cluster = (await h.store.get<{ resourceUID: string }>(KIND.cluster, clusterKeyOfPool(vm.poolKey)))!.value;
+    const node = () => h.platform.kube.cache.get<Node>(cluster.resourceUID, 'nodes', vm.computerName)?.obj;
+    await h.platform.attestation!.state.setSettings(clusterKeyOfPool(vm.poolKey), { quarantine: true }, h.clock.now());
+    const found = await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName);
+    await h.platform.vms.tamper(found, ['cmdline']);
+    await h.platform.vms.act(found, 'restart');
+    await pass(100);
+    await pass(20);
+    expect((await result(key))!.status).toBe('Unhealthy');
+    expect(node()!.spec.taints?.map((t) => `${t.key}=${t.value}:${t.effect}`)).toEqual(['kubernetes.azure.com/attestation-failed=true:NoSchedule']);
+    expect(node()!.status.conditions?.find((c) => c.type === 'AttestationFailed')).toMatchObject({ status: 'True', message: expect.stringContaining('kernel command line') });
+    await h.platform.vms.act(await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName), 'reimage');
+    await pass(200);
+    await pass(20);
+    expect((await result(key))!.status).toBe('Healthy');
+    expect(node()!.spec.taints ?? []).toEqual([]);
   });
 });
