@@ -28,6 +28,9 @@ export const API_VERSIONS: Record<string, readonly string[]> = {
   features: ['2015-12-01', '2021-07-01'],
   /** The platform's own extension namespace (node images, attestation, alerts). */
   platform: ['2026-11-01'],
+  /** Microsoft.Security (Defender for Cloud; azure-rest-api-specs security/resource-manager): alerts and assessments. */
+  securityAlerts: ['2019-01-01', '2020-01-01', '2021-01-01', '2022-01-01'],
+  securityAssessments: ['2019-01-01-preview', '2020-01-01', '2021-06-01'],
   compute: ['2023-03-01', '2023-07-01', '2023-09-01', '2024-03-01', '2024-07-01', '2024-11-01', '2025-02-01', '2025-04-01'],
 };
 

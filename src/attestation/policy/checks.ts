@@ -67,27 +67,10 @@ function authoritySubject(data: Uint8Array): string {
   }
 }
 
-/**
- * Known producer quirk, tolerated narrowly: the platform's boot (src/platform/boot/boot-vm.ts)
- * logs a db authority as owner ‖ EFI_SIGNATURE_DATA(owner ‖ certificate) — the entry wrapped
- * twice — where PFP §10.4.4 / UEFI §32.4.1 log one EFI_SIGNATURE_DATA. The inner entry is
- * accepted when it repeats the same owner; any other authority is judged as logged.
- */
-export function unwrapDoubleSignatureData(data: Uint8Array): Uint8Array | undefined {
-  if (data.length < 32 + 8) return undefined;
-  const owner = data.subarray(0, 16);
-  const inner = data.subarray(16);
-  return Buffer.from(inner.subarray(0, 16)).equals(Buffer.from(owner)) ? inner : undefined;
-}
-
 /** Under Secure Boot, each image must have been authorised by an entry the image's chain uses. */
 export const authorities = check('secureboot.authorities', [7], ({ facts, refs }) => {
   const expected = new Set(refs!.authorities.map((a) => a.signatureData));
-  const known = (d: Uint8Array) => {
-    if (expected.has(Buffer.from(d).toString('hex'))) return true;
-    const inner = unwrapDoubleSignatureData(d);
-    return !!inner && expected.has(Buffer.from(inner).toString('hex'));
-  };
+  const known = (d: Uint8Array) => expected.has(Buffer.from(d).toString('hex'));
   return facts.authorities
     .filter((a) => !known(a.data))
     .map((a) => {

@@ -156,7 +156,8 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
     const k = `${entry.database}:${hex(entry.data)}`;
     if (logged.has(k)) return; // each authority is logged once (PFP §10.4.4)
     logged.add(k);
-    await extend(entry.database === 'db' ? log.variableAuthority('db', EFI_IMAGE_SECURITY_DATABASE_GUID, entry.owner, entry.signatureData) : log.variableAuthority('Shim', SHIM_LOCK_GUID, entry.owner, entry.data));
+    // One EFI_SIGNATURE_DATA (owner ‖ entry) per authority (PFP §10.4.4; UEFI 2.10 §32.4.1): the builder adds the owner.
+    await extend(log.variableAuthority(entry.database === 'db' ? 'db' : 'Shim', entry.database === 'db' ? EFI_IMAGE_SECURITY_DATABASE_GUID : SHIM_LOCK_GUID, entry.owner, entry.data));
   };
   const refuse = (stage: 'shim' | 'bootloader' | 'kernel', v: ImageVerdict): VmBootResult => ({
     ok: false,

@@ -14,14 +14,7 @@ import type { SecurityAlert } from '../../../platform/attestation/alerts.js';
 import type { Assessment } from '../../../platform/attestation/security-center.js';
 import type { Route } from '../../http/router.js';
 import { json, type ApiRequest } from '../../http/types.js';
-import { API_VERSIONS } from '../versions.js';
 import { sub, type ArmDeps } from './deps.js';
-
-// REGISTER: Microsoft.Security's api-versions (azure-rest-api-specs security/resource-manager:
-// alerts 2019-01-01 → 2022-01-01; assessments 2019-01-01-preview → 2021-06-01). Added to the shared
-// table from here because versions.ts belongs to the resource-manager issue.
-(API_VERSIONS as Record<string, readonly string[]>).securityAlerts = ['2019-01-01', '2020-01-01', '2021-01-01', '2022-01-01'];
-(API_VERSIONS as Record<string, readonly string[]>).securityAssessments = ['2019-01-01-preview', '2020-01-01', '2021-06-01'];
 
 const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
 
