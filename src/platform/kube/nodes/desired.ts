@@ -83,13 +83,16 @@ function kubeletConditions(prev: Node | undefined, up: boolean, t: string): Cond
   ];
 }
 
+/**
+ * The attestation condition. Its message carries no time (the condition's own times say when it
+ * changed), so a periodic attestation with the same outcome does not rewrite 5,000 Nodes.
+ */
 function attestationCondition(prev: Node | undefined, a: AttestationRecord, t: string): Condition {
-  const when = kubeTime(a.at);
-  if (a.status === 'Healthy') return condition(prev, { type: 'AttestationFailed', status: 'False', reason: 'AttestationHealthy', message: `Boot chain attested Healthy at ${when}.` }, t);
-  if (a.status === 'PlatformError') return condition(prev, { type: 'AttestationFailed', status: 'Unknown', reason: 'AttestationPlatformError', message: `Attestation could not be completed at ${when}: ${a.findings.map((f) => f.message).join('; ') || 'platform error'}` }, t);
+  if (a.status === 'Healthy') return condition(prev, { type: 'AttestationFailed', status: 'False', reason: 'AttestationHealthy', message: 'Boot chain attested Healthy.' }, t);
+  if (a.status === 'PlatformError') return condition(prev, { type: 'AttestationFailed', status: 'Unknown', reason: 'AttestationPlatformError', message: `Attestation could not be completed: ${a.findings.map((f) => f.message).join('; ') || 'platform error'}` }, t);
   // Findings the policy reports but does not fail on (audit mode) are not the reason.
   const what = a.findings.filter((f) => !f.suppressed).map((f) => `${f.component}: ${f.message}`).join('; ');
-  return condition(prev, { type: 'AttestationFailed', status: 'True', reason: 'AttestationUnhealthy', message: `Boot chain attested Unhealthy at ${when}${what ? `: ${what}` : ''}` }, t);
+  return condition(prev, { type: 'AttestationFailed', status: 'True', reason: 'AttestationUnhealthy', message: `Boot chain attested Unhealthy${what ? `: ${what}` : '.'}` }, t);
 }
 
 /** The desired Node, or undefined when the VM has no Node (never registered). */
