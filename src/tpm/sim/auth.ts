@@ -16,7 +16,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { ByteReader, ByteWriter, bytesEqual, concat } from '../../core/bytes.js';
 import type { CommandDef } from '../commands/define.js';
 import { rcSession, TPM_RC } from '../rc.js';
-import { TPM2B_AUTH, TPM2B_NONCE } from '../types/basic.js';
+import { MAX_DIGEST, TPM2B_AUTH, TPM2B_NONCE } from '../types/basic.js';
 import { TPM_CC, TPM_HT, TPM_RS_PW, TPM_SE, TPMA_NV, TPMA_OBJECT, TPMA_SESSION } from '../types/constants.js';
 import { commandHmac, cpHash, paramCrypt, responseHmac, rpHash, trimAuth } from '../session/auth-values.js';
 import { entityAuthPolicy, entityAuthValue, entityName, isDaExempt, type Entity } from './entity.js';
@@ -41,6 +41,26 @@ export interface CommandAuth {
 }
 
 const WRITE_COMMANDS = new Set<number>([TPM_CC.NV_Write]);
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Step 1 for the common case, read in place: one password session (TPM_RS_PW, empty nonce, only
+ * continueSession, an HMAC field that ends the area). Returns undefined for anything else, which
+ * parseAuthArea then parses and judges; for what it accepts, the result is what parseAuthArea
+ * returns, without a sub-reader and two TPM2B decodes per command.
+ */
+export function parsePasswordAuth(b: Uint8Array, at: number, size: number): CommandAuth | undefined {
+  if (size < 9 || size > 9 + MAX_DIGEST) return undefined;
+  if (b[at] !== 0x40 || b[at + 1] !== 0x00 || b[at + 2] !== 0x00 || b[at + 3] !== 0x09) return undefined;
+  if (b[at + 4] !== 0 || b[at + 5] !== 0) return undefined;
+  const attributes = b[at + 6]!;
+  if (attributes & ~TPMA_SESSION.continueSession) return undefined;
+  const n = (b[at + 7]! << 8) | b[at + 8]!;
+  if (9 + n !== size) return undefined;
+  const hmac = n === 0 ? EMPTY : b.slice(at + 9, at + 9 + n);
+  return { sessions: [{ handle: TPM_RS_PW, nonceCaller: EMPTY, attributes, hmac, includeAuth: true }], decryptIndex: -1, encryptIndex: -1 };
+}
 
 /** Step 1: parse the authorization area `area` (already cut to authSize). Returns sessions or an RC. */
 export function parseAuthArea(tpm: TpmState, def: CommandDef, area: ByteReader): CommandAuth | number {

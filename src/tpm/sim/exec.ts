@@ -19,7 +19,7 @@ import { rcHandle, rcParam, TPM_RC, TpmError } from '../rc.js';
 import { type Codec, rcOfWireError } from '../types/codec.js';
 import { TPM_CC, TPM_ST, TPMA_SESSION } from '../types/constants.js';
 import type { DispatchEntry } from './action.js';
-import { authorize, parseAuthArea, writeResponseAuth, type CommandAuth } from './auth.js';
+import { authorize, parseAuthArea, parsePasswordAuth, writeResponseAuth, type CommandAuth } from './auth.js';
 import { resolveHandle, type Entity } from './entity.js';
 import type { TpmState } from './tpm-state.js';
 
@@ -115,7 +115,9 @@ function execute(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>, cmd: 
       if (r.remaining < 4) return errorResponse(TPM_RC.INSUFFICIENT);
       const authSize = r.u32be();
       if (authSize < 9 || authSize > r.remaining) return errorResponse(TPM_RC.SIZE);
-      const parsed = parseAuthArea(tpm, def, r.sub(authSize, 'authorizationArea'));
+      let parsed: CommandAuth | number | undefined = parsePasswordAuth(cmd, r.offset, authSize);
+      if (parsed) r.offset += authSize;
+      else parsed = parseAuthArea(tpm, def, r.sub(authSize, 'authorizationArea'));
       if (typeof parsed === 'number') return errorResponse(parsed);
       auth = parsed;
       const view = r.bytesView(r.remaining);
@@ -123,14 +125,17 @@ function execute(tpm: TpmState, table: ReadonlyMap<number, DispatchEntry>, cmd: 
       if (typeof ok === 'number') return errorResponse(ok);
       params = ok;
       // Unless a parameter was decrypted (a new buffer), keep reading the command in place.
-      if (ok === view) r.offset -= view.length;
+      if (ok === view) {
+        r.offset -= view.length;
+        params = cmd;
+      }
     } else {
       if (def.handles.some((h) => h.auth)) return errorResponse(TPM_RC.AUTH_MISSING);
       params = cmd;
     }
 
     // 4. parameters and action (decoders copy what they keep, so no copy of the buffer here)
-    const pr = params === cmd || params.buffer === cmd.buffer ? r : new ByteReader(params);
+    const pr = params === cmd ? r : new ByteReader(params);
     const fields = fieldsOf(def);
     const input: Record<string, unknown> = {};
     for (let i = 0; i < fields.length; i++) {
