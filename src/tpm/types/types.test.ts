@@ -8,10 +8,11 @@ import { TPM2_GetCapability } from '../commands/get-capability.js';
 import { akTemplate, ekTemplateEcc, ekTemplateRsa } from '../manufacture/templates.js';
 import { MemoryNvStore } from '../sim/platform.js';
 import { TpmSimulator } from '../sim/simulator.js';
-import { TPMS_ATTEST } from './attest.js';
+import { parseTpmsAttest, TPMS_ATTEST } from './attest.js';
+import { marshalQuoteAttest } from './attest-quote.js';
 import { TPMS_CAPABILITY_DATA } from './capability.js';
 import { type Codec, marshal, TpmWireError, unmarshal } from './codec.js';
-import { TPM_CAP, TPM_PT } from './constants.js';
+import { TPM_CAP, TPM_GENERATED_VALUE, TPM_PT, TPM_ST } from './constants.js';
 import { TPMS_CONTEXT } from './context.js';
 import { TPMS_CREATION_DATA } from './creation.js';
 import { TPM2B_NV_PUBLIC } from './nv.js';
@@ -107,4 +108,42 @@ describe('TPM 2.0 structures', () => {
       );
     });
   }
+});
+
+describe('TPMS_ATTEST of a quote, marshalled in place (attest-quote.ts)', () => {
+  const bytes = (max: number) => fc.uint8Array({ maxLength: max });
+  const u64 = fc.bigInt({ min: 0n, max: 0xffffffffffffffffn });
+  const BANKS = [0x0004, 0x000b, 0x000c, 0x000d];
+  const value = fc.record({
+    magic: fc.constantFrom(TPM_GENERATED_VALUE, 0, 0xffffffff),
+    qualifiedSigner: bytes(66),
+    extraData: bytes(66),
+    clockInfo: fc.record({ clock: u64, resetCount: fc.nat({ max: 0xffffffff }), restartCount: fc.nat({ max: 0xffffffff }), safe: fc.boolean() }),
+    firmwareVersion: u64,
+    pcrSelect: fc.array(fc.record({ hash: fc.oneof(fc.constantFrom(...BANKS), fc.nat({ max: 0xffff })), pcrSelect: fc.uint8Array({ minLength: 3, maxLength: 3 }) }), { maxLength: 16 }),
+    pcrDigest: bytes(64),
+  });
+
+  it('writes exactly the bytes of TPMS_ATTEST.encode, and those parse back', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const fast = marshalQuoteAttest(v)!;
+        const attest = { ...v, type: TPM_ST.ATTEST_QUOTE, attested: { pcrSelect: v.pcrSelect, pcrDigest: v.pcrDigest } } as const;
+        expect(toHex(fast)).toBe(toHex(marshal(TPMS_ATTEST, attest)));
+        if (v.pcrSelect.every((s) => BANKS.includes(s.hash))) expect(toHex(parseTpmsAttest(fast).raw!)).toBe(toHex(fast));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('leaves to the codec what it would refuse (oversized buffers, too many banks, out-of-range integers)', () => {
+    const ok = { magic: TPM_GENERATED_VALUE, qualifiedSigner: new Uint8Array(34), extraData: new Uint8Array(16), clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true }, firmwareVersion: 0n, pcrSelect: [], pcrDigest: new Uint8Array(32) };
+    expect(marshalQuoteAttest(ok)).toBeDefined();
+    expect(marshalQuoteAttest({ ...ok, extraData: new Uint8Array(67) })).toBeUndefined();
+    expect(marshalQuoteAttest({ ...ok, qualifiedSigner: new Uint8Array(67) })).toBeUndefined();
+    expect(marshalQuoteAttest({ ...ok, pcrDigest: new Uint8Array(65) })).toBeUndefined();
+    expect(marshalQuoteAttest({ ...ok, pcrSelect: Array.from({ length: 17 }, () => ({ hash: 11, pcrSelect: new Uint8Array(3) })) })).toBeUndefined();
+    expect(marshalQuoteAttest({ ...ok, firmwareVersion: 1n << 64n })).toBeUndefined();
+    expect(marshalQuoteAttest({ ...ok, clockInfo: { ...ok.clockInfo, clock: -1n } })).toBeUndefined();
+  });
 });

@@ -8,7 +8,8 @@ import { ByteWriter } from '../../../../core/bytes.js';
 import { kdfa } from '../../../crypto/kdf.js';
 import { type SigningKey, signMessage, signMessageAsync } from '../../../crypto/sign.js';
 import { TPM_RC } from '../../../rc.js';
-import { TPM_ALG, TPM_GENERATED_VALUE, TPM_RH, TPMA_OBJECT } from '../../../types/constants.js';
+import { TPM_ALG, TPM_GENERATED_VALUE, TPM_RH, TPM_ST, TPMA_OBJECT } from '../../../types/constants.js';
+import { marshalQuoteAttest } from '../../../types/attest-quote.js';
 import { TPMS_ATTEST, type TPMS_ATTEST_BODY } from '../../../types/attest.js';
 import type { TPMT_SCHEME } from '../../../types/schemes.js';
 import type { TPMT_SIGNATURE } from '../../../types/signature.js';
@@ -93,7 +94,7 @@ function obfuscationOf(tpm: TpmState, key: TpmObject): Obfuscation {
 /** Build, marshal and sign a TPMS_ATTEST; returns the signed bytes and the signature. */
 export type Attested = { bytes: Uint8Array; signature: TPMT_SIGNATURE };
 
-/** One writer for every attestation (marshalling is synchronous; `finish()` copies the bytes out). */
+/** One writer for the other attestations (marshalling is synchronous; `finish()` copies the bytes out). */
 const scratch = new ByteWriter(256);
 
 export function attest(
@@ -113,18 +114,18 @@ export function attest(
     clockInfo.resetCount = (clockInfo.resetCount + o.resetCount) >>> 0;
     clockInfo.restartCount = (clockInfo.restartCount + o.restartCount) >>> 0;
   }
-  const value = {
-    magic: TPM_GENERATED_VALUE,
-    qualifiedSigner: key ? key.qualifiedName : EMPTY,
-    extraData: qualifyingData,
-    clockInfo,
-    firmwareVersion,
-    type: body.type,
-    attested: body.attested,
-  } as TPMS_ATTEST;
-  scratch.length = 0;
-  TPMS_ATTEST.encode(scratch, value);
-  const bytes = scratch.finish();
+  const qualifiedSigner = key ? key.qualifiedName : EMPTY;
+  let bytes: Uint8Array | undefined;
+  if (body.type === TPM_ST.ATTEST_QUOTE) {
+    const { pcrSelect, pcrDigest } = body.attested;
+    bytes = marshalQuoteAttest({ magic: TPM_GENERATED_VALUE, qualifiedSigner, extraData: qualifyingData, clockInfo, firmwareVersion, pcrSelect, pcrDigest });
+  }
+  if (!bytes) {
+    const value = { magic: TPM_GENERATED_VALUE, qualifiedSigner, extraData: qualifyingData, clockInfo, firmwareVersion, type: body.type, attested: body.attested } as TPMS_ATTEST;
+    scratch.length = 0;
+    TPMS_ATTEST.encode(scratch, value);
+    bytes = scratch.finish();
+  }
   if (!key || !scheme) return { bytes, signature: { sigAlg: TPM_ALG.NULL, hash: TPM_ALG.NULL } };
   const signature = signWith(tpm, key, scheme, bytes);
   return signature instanceof Promise ? signature.then((sig) => ({ bytes, signature: sig })) : { bytes, signature };
