@@ -76,6 +76,9 @@ interface Obfuscation {
   firmwareVersion: bigint;
   resetCount: number;
   restartCount: number;
+  /** The last obfuscated firmwareVersion and the profile value it came from (BigInt sums allocate). */
+  fwIn?: bigint;
+  fwOut?: bigint;
 }
 const obfuscation = new WeakMap<TpmObject, Obfuscation>();
 
@@ -110,7 +113,11 @@ export function attest(
     // Part 3 §18.1: hide reset/restart counts and firmware version from keys of the storage
     // and null hierarchies; the offsets depend only on the key and the storage proof.
     const o = obfuscationOf(tpm, key);
-    firmwareVersion = (firmwareVersion + o.firmwareVersion) & 0xffffffffffffffffn;
+    if (o.fwIn !== firmwareVersion) {
+      o.fwIn = firmwareVersion;
+      o.fwOut = (firmwareVersion + o.firmwareVersion) & 0xffffffffffffffffn;
+    }
+    firmwareVersion = o.fwOut!;
     clockInfo.resetCount = (clockInfo.resetCount + o.resetCount) >>> 0;
     clockInfo.restartCount = (clockInfo.restartCount + o.restartCount) >>> 0;
   }
