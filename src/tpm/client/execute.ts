@@ -120,7 +120,8 @@ function preparePasswordOnly(def: CommandDef, handles: readonly number[], params
   let n = 0;
   for (const h of def.handles) if (h.auth) n++;
   if (auths.length > n) throw new RangeError(`${def.name} has ${n} authorized handles, got ${auths.length} authorizations`);
-  const w = new ByteWriter(64);
+  const w = COMMAND;
+  w.length = 0;
   w.u16be(n > 0 ? TPM_ST.SESSIONS : TPM_ST.NO_SESSIONS).u32be(0).u32be(def.code);
   for (const h of handles) w.u32be(h);
   const slots: PreparedCommand['slots'] = [];
@@ -138,6 +139,8 @@ function preparePasswordOnly(def: CommandDef, handles: readonly number[], params
 }
 
 const EMPTY_AUTH = new Uint8Array(0);
+/** One writer for every password-only command of every client (marshalling is synchronous; `finish()` copies out). */
+const COMMAND = new ByteWriter(1024);
 
 export interface ParsedResponse<R> {
   handle?: number;
@@ -155,13 +158,22 @@ export function parseResponse<R>(def: CommandDef, prepared: PreparedCommand, res
   if (tag !== (prepared.hasSessions ? TPM_ST.SESSIONS : TPM_ST.NO_SESSIONS)) throw new WireError(`unexpected response tag 0x${tag.toString(16)}`, 0, 'response header');
   const handle = def.responseHandle ? r.u32be() : undefined;
   let params: Uint8Array;
+  let pr: ByteReader | undefined;
   if (prepared.hasSessions) {
     const psize = r.u32be();
-    params = r.read(psize, 'parameters');
+    const start = r.offset;
+    params = r.bytesView(psize, 'parameters');
     const rp = new Map<number, Uint8Array>();
+    let passwordsOnly = true;
     for (const slot of prepared.slots) {
+      // A password's response (empty nonce, attributes, empty HMAC) is checked in place.
+      if (!slot && r.remaining >= 5 && resp[r.offset] === 0 && resp[r.offset + 1] === 0 && resp[r.offset + 3] === 0 && resp[r.offset + 4] === 0) {
+        r.offset += 5;
+        continue;
+      }
       const auth = TPMS_AUTH_RESPONSE.decode(r);
       if (!slot) continue;
+      passwordsOnly = false;
       let h = rp.get(slot.session.hashAlg);
       if (!h) rp.set(slot.session.hashAlg, (h = rpHash(slot.session.hashAlg, def.code, params)));
       slot.session.acceptResponse(slot.use, h, auth);
@@ -172,11 +184,17 @@ export function parseResponse<R>(def: CommandDef, prepared: PreparedCommand, res
       const n = (params[0]! << 8) | params[1]!;
       params = params.slice();
       params.set(enc.session.decryptResponse(enc.use, params.subarray(2, 2 + n)), 2);
+    } else if (passwordsOnly) {
+      // The parameters are decoded in place (decoders copy what they keep); offsets in errors
+      // stay relative to the parameter area.
+      pr = new ByteReader(resp, { offset: start, end: start + psize, base: -start });
     }
   } else {
-    params = r.read(r.remaining);
+    const start = r.offset;
+    params = r.bytesView(r.remaining);
+    pr = new ByteReader(resp, { offset: start, end: resp.length, base: -start });
   }
-  const pr = new ByteReader(params);
+  pr ??= new ByteReader(params);
   const out = def.response.decode(pr) as R;
   pr.expectEnd(`${def.name} response`);
   return handle === undefined ? { out } : { handle, out };

@@ -109,11 +109,14 @@ export function entityName(e: Entity): Uint8Array {
 
 /** The authValue with trailing zeros removed (ms-tpm EntityGetAuthValue). */
 export function entityAuthValue(tpm: TpmState, e: Entity): Uint8Array {
-  if (e.object) return trimAuth(e.object.sensitive?.authValue ?? new Uint8Array(0));
+  if (e.object) return trimAuth(e.object.sensitive?.authValue ?? NO_AUTH);
   if (e.nv) return trimAuth(e.nv.authValue);
   if (e.kind === 'permanent') return trimAuth(tpm.hierarchy.authOf(e.handle));
-  return new Uint8Array(0);
+  return NO_AUTH;
 }
+
+/** An empty authValue, shared (V8 allocates each zero-length typed array off-heap). */
+const NO_AUTH = new Uint8Array(0);
 
 /** The authPolicy and its hash algorithm, if the entity has one. */
 export function entityAuthPolicy(e: Entity): { alg: number; digest: Uint8Array } | undefined {
