@@ -136,6 +136,13 @@ describe('TPMS_ATTEST of a quote, marshalled in place (attest-quote.ts)', () => 
     );
   });
 
+  it('never overwrites bytes it handed out (they may be signed later, in the libuv pool)', () => {
+    const kept = fc.sample(value, 200).map((v) => ({ v, bytes: marshalQuoteAttest(v)! }));
+    for (const { v, bytes } of kept) {
+      expect(toHex(bytes)).toBe(toHex(marshal(TPMS_ATTEST, { ...v, type: TPM_ST.ATTEST_QUOTE, attested: { pcrSelect: v.pcrSelect, pcrDigest: v.pcrDigest } })));
+    }
+  });
+
   it('leaves to the codec what it would refuse (oversized buffers, too many banks) and wraps integers as the codec does', () => {
     const ok = { magic: TPM_GENERATED_VALUE, qualifiedSigner: new Uint8Array(34), extraData: new Uint8Array(16), clockInfo: { clock: 1n, resetCount: 0, restartCount: 0, safe: true }, firmwareVersion: 0n, pcrSelect: [], pcrDigest: new Uint8Array(32) };
     expect(marshalQuoteAttest(ok)).toBeDefined();
