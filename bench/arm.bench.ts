@@ -18,7 +18,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 function load(url: string, ca: string, token: string | undefined, rate: number, seconds: number): Promise<{ n: number; errors: number; statusOther: number; achievedRate: number; p50: number; p99: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, 'load-generator.js'), JSON.stringify({ url, ca, token, rate, seconds, connections: 32 })], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(here, 'load-generator.js'), JSON.stringify({ url, ca, token, rate, seconds, connections: 8, warmupSeconds: 1 })], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d));
     child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load generator exited ${code}`))));
@@ -81,8 +81,8 @@ export async function run(): Promise<Figure[]> {
     await waitFor(async () => (await armRequest(s, 'GET', `${mc}/agentPools/big1?${V}`)).json.properties.provisioningState === 'Succeeded', 'big pool', 120_000);
     const poolMs = performance.now() - t0;
     const dbAfter = statSync(join(s.dataDir, 'state.db')).size + (statSync(join(s.dataDir, 'state.db-wal'), { throwIfNoEntry: false })?.size ?? 0);
-    figures.push({ name: '1,000-node pool created and converged (records, test timing: 20 ms create + 20 ms boot)', value: poolMs, unit: 'ms', limit: { name: 'the stage delays alone', value: 40, unit: 'ms' }, ratio: poolMs / 40 });
-    figures.push({ name: 'store bytes per node record (SQLite file + WAL growth / 1,000)', value: (dbAfter - dbBefore) / 1000, unit: 'B' });
+    figures.push({ name: '1,000-node pool created, every node booted and converged (test timing: 20 ms create + 20 ms boot)', value: poolMs, unit: 'ms', limit: { name: 'the stage delays alone', value: 40, unit: 'ms' }, ratio: poolMs / 40 });
+    figures.push({ name: 'store bytes per booted node (records, vTPM state, TCG and IMA logs, boot diagnostics; SQLite file + WAL growth / 1,000)', value: (dbAfter - dbBefore) / 1000, unit: 'B' });
     for (const n of [2, 3, 4, 5]) {
       await armRequest(s, 'PUT', `${mc}/agentPools/big${n}?${V}`, { properties: { count: n === 5 ? 997 : 1000 } });
       await waitFor(async () => (await armRequest(s, 'GET', `${mc}/agentPools/big${n}?${V}`)).json.properties.provisioningState === 'Succeeded', `big pool ${n}`, 120_000);
