@@ -76,11 +76,15 @@ function candidates(e: TcgEvent): [DigestRule, Uint8Array][] | undefined {
   return undefined;
 }
 
-export function checkEventDigest(e: TcgEvent): DigestCheck {
+/**
+ * Check `e`'s data against its digests: every computable bank, or only `banks` — a verifier passes
+ * the banks the TPM quoted, since digests of other banks prove nothing (verify.ts).
+ */
+export function checkEventDigest(e: TcgEvent, banks?: ReadonlySet<number>): DigestCheck {
   if (e.eventType === T.EV_NO_ACTION) return { status: 'unverifiable' };
   const cands = candidates(e);
   if (!cands) return { status: 'unverifiable' };
-  const computable = e.digests.filter((x) => hashById(x.algId)?.nodeName !== undefined);
+  const computable = e.digests.filter((x) => hashById(x.algId)?.nodeName !== undefined && (!banks || banks.has(x.algId)));
   if (computable.length === 0) return { status: 'unverifiable' };
   for (const [rule, bytes] of cands) {
     if (computable.every((x) => bytesEqual(oneShotHash(hashById(x.algId)!.nodeName!, bytes, 'buffer'), x.digest))) return { status: 'ok', rule };

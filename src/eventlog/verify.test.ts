@@ -35,6 +35,16 @@ describe('digest checks (event data bound to its digest)', () => {
     for (const b of boots) expect(b).toEqual({ status: 'ok', rule: 'WholeUefiVariableData' });
   });
 
+  it('binds data to the quoted banks only: a wrong digest in an unquoted bank proves nothing and blocks nothing', () => {
+    const data = new TextEncoder().encode('Calling EFI Application from Boot Option');
+    const sha256 = new Uint8Array(createHash('sha256').update(data).digest());
+    const wrongSha1 = new Uint8Array(20).fill(0xee);
+    const e = { index: 0, pcrIndex: 4, eventType: 0x80000007, digests: [{ algId: TPM_ALG_SHA1, digest: wrongSha1 }, { algId: TPM_ALG_SHA256, digest: sha256 }], data, dataOffset: 0, offset: 0 } as unknown as Parameters<typeof checkEventDigest>[0];
+    expect(checkEventDigest(e).status).toBe('mismatch');
+    expect(checkEventDigest(e, new Set([TPM_ALG_SHA256]))).toEqual({ status: 'ok', rule: 'EventData' });
+    expect(checkEventDigest(e, new Set([TPM_ALG_SHA1])).status).toBe('mismatch');
+  });
+
   it('a flipped data byte is a mismatch', () => {
     const bytes = readBytes(`${TPM2_TOOLS}/event-gce-ubuntu-2104-log.bin`).slice();
     const log = parseEventLog(bytes);

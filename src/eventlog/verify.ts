@@ -101,6 +101,7 @@ export function verify(log: TcgEventLog, quotedPcrs: QuotedPcrs): VerifiedLog {
   const verifiedPcrs = [...quotedPcrIdx].filter((i) => !bad.has(i)).sort((a, b) => a - b);
   const ok = new Set(verifiedPcrs);
   const startup = initialPcr0(current.events);
+  const quotedBanks = new Set(quoted.keys());
   const events: TcgEvent[] = [];
   const dataMismatches: { event: TcgEvent; check: DigestCheck }[] = [];
   for (const e of current.events) {
@@ -112,7 +113,8 @@ export function verify(log: TcgEventLog, quotedPcrs: QuotedPcrs): VerifiedLog {
     // The event must carry a digest for every quoted bank that covers its PCR: a bank it lacks was not proven.
     const covered = [...quoted].filter(([, p]) => p.has(e.pcrIndex)).every(([algId]) => e.digests.some((d) => d.algId === algId));
     if (!covered) continue;
-    const check = checkEventDigest(e);
+    // Data bound to the quoted banks' digests (the other banks' digests are not proven).
+    const check = checkEventDigest(e, quotedBanks);
     if (check.status === 'mismatch') dataMismatches.push({ event: e, check });
     else events.push(e);
   }
