@@ -26,7 +26,7 @@ import { opsPerSecondSync, type Figure } from './harness.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const REPO = resolve(here, here.includes('/dist/') ? '../..' : '..');
-const CORPUS = resolve(REPO, '../shared/corpus/eventlog');
+const CORPUS = resolve(REPO, 'src/eventlog/testdata');
 
 function corpusLogs(): { name: string; bytes: Uint8Array }[] {
   const t = join(CORPUS, 'tpm2-tools');

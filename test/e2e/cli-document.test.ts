@@ -27,7 +27,7 @@ const DOC = {
   disableVtpm: 'az aks nodepool update --cluster-name myCluster --resource-group myResourceGroup --name mynodepool --disable-vtpm',
 };
 
-const SEED = resolve(REPO, '../shared/reference/seed/000_c67de92fe6fdca74.txt');
+const SEED = resolve(REPO, 'test/testdata/seed/000_c67de92fe6fdca74.txt');
 
 let server: TestServer;
 let env: CliEnv;

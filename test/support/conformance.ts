@@ -8,7 +8,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 
-export const SPECS = resolve(import.meta.dirname, '../../../shared/reference/specs/specification');
+export const SPECS = resolve(import.meta.dirname, '../testdata/specs/specification');
 export const AKS_SPEC = 'containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2024-09-01/managedClusters.json';
 export const FEATURES_SPEC = 'resources/resource-manager/Microsoft.Features/stable/2021-07-01/features.json';
 export const AKS_EXAMPLES = join(SPECS, 'containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2024-09-01/examples');

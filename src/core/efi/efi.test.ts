@@ -11,7 +11,7 @@ import {
   parseLoadOption, parseSignatureData, parseSignatureLists, encodeSignatureData, MICROSOFT_SIGNATURE_OWNER_GUID,
 } from './index.js';
 
-const CERT_HEX = readFileSync(join(import.meta.dirname, '../../../../shared/corpus/eventlog/tpm2-tools/event-pretty-39/event-gce-ubuntu-2104-log.bin.yaml'), 'utf8')
+const CERT_HEX = readFileSync(join(import.meta.dirname, '../../eventlog/testdata/tpm2-tools/event-pretty-39/event-gce-ubuntu-2104-log.bin.yaml'), 'utf8')
   .match(/SignatureData: (3082[0-9a-f]+)/)![1]!;
 
 describe('EFI_GUID', () => {

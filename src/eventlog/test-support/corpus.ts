@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../../..');
-export const CORPUS = resolve(REPO_ROOT, '../shared/corpus/eventlog');
+/** A copy of the shared corpus kept with the code (testdata/README.md says where each file came from). */
+export const CORPUS = resolve(import.meta.dirname, '../testdata');
 export const TPM2_TOOLS = resolve(CORPUS, 'tpm2-tools');
 export const KEYLIME = resolve(CORPUS, 'keylime');
 
