@@ -42,6 +42,16 @@ describe('decompressKernel', () => {
     expect(() => decompressKernel(new Uint8Array(Buffer.concat([Buffer.alloc(100), xz])), 8 << 20)).toThrow(UserError);
   });
 
+  it('decompresses an XZ payload followed by a long trailer, which xz stops reading (EPIPE on our side)', () => {
+    const payload = Buffer.alloc(64 << 10, 0x41);
+    const xz = spawnSync('xz', ['-c', '-0'], { input: payload }).stdout;
+    // 32 MB after the stream: far more than a pipe holds, so xz exits while we are still writing.
+    for (let i = 0; i < 3; i++) {
+      const out = decompressKernel(new Uint8Array(Buffer.concat([Buffer.alloc(512), xz, Buffer.alloc(32 << 20, 0x90)])));
+      expect(Buffer.from(out!).equals(payload)).toBe(true);
+    }
+  });
+
   it('reads a gzip payload that holds no certificate as a kernel without keys', async () => {
     const kernel = gzipSync(Buffer.alloc(2 << 20, 0x90));
     expect(await kernelBuiltinCertificates(new Uint8Array(Buffer.concat([Buffer.alloc(64), kernel])))).toEqual([]);

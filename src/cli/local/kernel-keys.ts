@@ -24,6 +24,10 @@ function unxz(payload: Buffer, limit: number): Buffer | undefined {
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;
     if (code === 'ENOBUFS') throw tooLarge(limit, r.error);
+    // --single-stream: xz exits at the end of the first stream and closes its stdin, so writing the
+    // bzImage's trailer after it may fail with EPIPE — whether it does depends on timing. The
+    // decompressed stream on stdout is what we asked for.
+    if (code === 'EPIPE' && r.stdout && r.stdout.length > 0) return r.stdout;
     throw new UserError('FileOperationError', code === 'ENOENT' ? "The kernel's payload is XZ-compressed and the 'xz' tool is not installed (apt-get install xz-utils); or pass the keys with --kernel-keys." : `xz failed: ${r.error.message}`, { cause: r.error });
   }
   // xz stops at the end of the first stream; the bzImage's trailer after it is not an error we need.
