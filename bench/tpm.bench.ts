@@ -132,6 +132,7 @@ export async function run(): Promise<Figure[]> {
     const msg = new Uint8Array(129);
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    let swtpmRsaQuotes = 0;
     for (const type of ['ecc', 'rsa'] as const) {
       const simAk = await loadAk(sim, type);
       const swAk = await loadAk(swc, type);
@@ -152,11 +153,18 @@ export async function run(): Promise<Figure[]> {
         () => opsPerSecond(() => simSend(simCmd), 700),
         () => opsPerSecond(() => swSend(swCmd), 700, 5),
       );
+      if (type === 'rsa') swtpmRsaQuotes = swRaw;
+      // The RSA target is judged below on the default profile (what the platform runs); this
+      // offloaded configuration is reported beside it.
       figures.push(
-        figure(`TPM2_Quote, ${label} AK, simulator (command bytes in, response out)${where}`, simRaw, 'quotes/s', { name: `node:crypto ${label} sign`, value: raw2, unit: 'signs/s' }, { name: 'swtpm 0.7.1 over TCP, same bytes', value: swRaw, unit: 'quotes/s' }, {
-          text: '≥ 0.8 × raw sign rate and ≥ 5 × swtpm',
-          met: simRaw >= 0.8 * raw2 && simRaw >= 5 * swRaw,
-        }),
+        figure(
+          `TPM2_Quote, ${label} AK, simulator (command bytes in, response out)${where}`,
+          simRaw,
+          'quotes/s',
+          { name: `node:crypto ${label} sign`, value: raw2, unit: 'signs/s' },
+          { name: 'swtpm 0.7.1 over TCP, same bytes', value: swRaw, unit: 'quotes/s' },
+          type === 'ecc' ? { text: '≥ 0.8 × raw sign rate and ≥ 5 × swtpm', met: simRaw >= 0.8 * raw2 && simRaw >= 5 * swRaw } : undefined,
+        ),
       );
       figures.push(
         figure(`TPM2_Quote, ${label} AK, through TpmClient (in-process vs swtpm TCP)${where}`, simRate, 'quotes/s', { name: `node:crypto ${label} sign`, value: raw, unit: 'signs/s' }, { name: 'swtpm 0.7.1 over TCP', value: swRate, unit: 'quotes/s' }),
@@ -187,7 +195,14 @@ export async function run(): Promise<Figure[]> {
         () => opsPerSecond(() => simSend(offCmd), 700),
       );
       figures.push(
-        figure('TPM2_Quote, RSASSA-2048 AK, simulator with the default profile (signature on the event loop, as src/platform runs it)', simDefault, 'quotes/s', { name: 'node:crypto RSASSA-2048 sign', value: rawSync, unit: 'signs/s' }),
+        figure(
+          'TPM2_Quote, RSASSA-2048 AK, simulator with the default profile (signature on the event loop, as src/platform runs it)',
+          simDefault,
+          'quotes/s',
+          { name: 'node:crypto RSASSA-2048 sign', value: rawSync, unit: 'signs/s' },
+          { name: 'swtpm 0.7.1 over TCP, same bytes', value: swtpmRsaQuotes, unit: 'quotes/s' },
+          { text: '≥ 0.8 × raw sign rate and ≥ 5 × swtpm', met: simDefault >= 0.8 * rawSync && simDefault >= 5 * swtpmRsaQuotes },
+        ),
         figure("TPM2_Quote, RSASSA-2048 AK, simulator, signature in the libuv pool (cryptoOffload 'rsa'), beside the same asynchronous sign", simOffloaded, 'quotes/s', { name: 'node:crypto RSASSA-2048 sign with a callback (libuv pool)', value: rawAsync, unit: 'signs/s' }),
       );
       await dc.flushContext(dAk);
