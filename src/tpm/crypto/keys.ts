@@ -74,11 +74,18 @@ export function rsaPrivateFromPrime(modulus: Uint8Array, exponent: number, pByte
   return createPrivateKey({ key: jwk, format: 'jwk' });
 }
 
-/** ECC private key from the curve and scalar d (the public point is recomputed natively). */
-export function eccPrivateKey(curveID: number, d: Uint8Array): { key: KeyObject; x: Uint8Array; y: Uint8Array } {
+/**
+ * ECC private key from the curve and scalar d. The public point is recomputed natively (d·G,
+ * ≈27 µs for P-256) unless the caller passes one it already trusts to be d·G: the public area of
+ * an object the TPM generated or loaded with integrity protection (Part 1 §27.3: only an external
+ * load needs the binding check). node:crypto does not check that (x, y) matches d, so a wrong
+ * point would only make signatures that fail to verify against it.
+ */
+export function eccPrivateKey(curveID: number, d: Uint8Array, point?: { x: Uint8Array; y: Uint8Array }): { key: KeyObject; x: Uint8Array; y: Uint8Array } {
   const c = curveOrThrow(curveID);
   const dd = pad(d, c.size);
-  const { x, y } = publicPoint(c, dd);
+  const usable = !!point && point.x.length > 0 && point.y.length > 0 && point.x.length <= c.size && point.y.length <= c.size;
+  const { x, y } = usable ? { x: pad(point.x, c.size), y: pad(point.y, c.size) } : publicPoint(c, dd);
   const key = createPrivateKey({ key: { kty: 'EC', crv: c.jwk, x: b64url(x), y: b64url(y), d: b64url(dd) }, format: 'jwk' });
   return { key, x, y };
 }

@@ -24,14 +24,19 @@ export interface TpmObject {
   privateKey?: KeyObject;
 }
 
-/** The private key of an RSA or ECC object (computed once from its sensitive area). */
+/**
+ * The private key of an RSA or ECC object (computed once from its sensitive area). An ECC object
+ * the TPM created, loaded with integrity or keeps in NV carries d·G in its public area, which is
+ * used as is; an external object's point is recomputed from d (TPM2_LoadExternal's caller
+ * supplied both halves).
+ */
 export function privateKeyOf(obj: TpmObject): KeyObject {
   if (obj.privateKey) return obj.privateKey;
   const s = obj.sensitive;
   if (!s) throw new RangeError('object has no sensitive area');
   const pub = obj.public;
   if (pub.type === TPM_ALG.RSA) obj.privateKey = rsaPrivateFromPrime(pub.unique, rsaExponent(pub), s.sensitive);
-  else if (pub.type === TPM_ALG.ECC) obj.privateKey = eccPrivateKey(pub.parameters.curveID, s.sensitive).key;
+  else if (pub.type === TPM_ALG.ECC) obj.privateKey = eccPrivateKey(pub.parameters.curveID, s.sensitive, obj.external ? undefined : pub.unique).key;
   else throw new RangeError('object is not an asymmetric key');
   return obj.privateKey;
 }
