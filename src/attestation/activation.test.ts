@@ -10,6 +10,7 @@ import { manufactureVtpm, type ManufacturedVtpm } from '../tpm/manufacture/manuf
 import { akTemplate, ekTemplateEcc, PERSISTENT } from '../tpm/manufacture/templates.js';
 import { MemoryNvStore } from '../tpm/sim/platform.js';
 import { TpmSimulator } from '../tpm/sim/simulator.js';
+import { makeCredential } from '../tpm/crypto/make-credential.js';
 import { TPMA_OBJECT } from '../tpm/types/constants.js';
 import { ActivationBook, akAttributesProblem } from './activation.js';
 
@@ -44,6 +45,23 @@ describe('ActivationBook', () => {
     expect(r).toEqual({ ok: true, ekName: Buffer.from(a.ek.ecc!.name).toString('hex'), akName: Buffer.from(a.ak!.name).toString('hex') });
     expect(book.complete(ch.id, secret)).toMatchObject({ ok: false, reason: expect.stringMatching(/already used/) });
     expect(Buffer.from(ch.credentialFile.subarray(0, 8)).toString('hex')).toBe('badcc0de00000001');
+  });
+
+  it('beginWith: MakeCredential computed elsewhere binds the same way; unsuitable AKs are refused before it runs', async () => {
+    const clock = new FakeClock();
+    const book = new ActivationBook(() => clock.now());
+    const made: string[] = [];
+    const make = async (ek: Parameters<typeof makeCredential>[0], secret: Uint8Array, name: Uint8Array) => {
+      made.push(Buffer.from(name).toString('hex'));
+      return makeCredential(ek, secret, name);
+    };
+    const ch = await book.beginWith(a.ek.ecc!.public, a.ak!.public, make);
+    expect(made).toEqual([Buffer.from(a.ak!.name).toString('hex')]);
+    const secret = await activate(await client(a), ch.credentialBlob, ch.encryptedSecret);
+    expect(book.complete(ch.id, secret)).toEqual({ ok: true, ekName: Buffer.from(a.ek.ecc!.name).toString('hex'), akName: Buffer.from(a.ak!.name).toString('hex') });
+    expect(book.complete(ch.id, secret)).toMatchObject({ ok: false, reason: expect.stringMatching(/already used/) });
+    await expect(book.beginWith(a.ek.ecc!.public, ekTemplateEcc(), make)).rejects.toThrow(/cannot be activated/);
+    expect(made).toHaveLength(1);
   });
 
   it("another TPM cannot unwrap the challenge (TPM_RC_INTEGRITY or a wrong secret), so its AK is never bound", async () => {

@@ -13,7 +13,7 @@
  * Challenges are single use and expire (like nonces). The store of bindings belongs to the caller.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { encodeCredentialFile, makeCredential } from '../tpm/crypto/make-credential.js';
+import { encodeCredentialFile, makeCredential, type MadeCredential } from '../tpm/crypto/make-credential.js';
 import { objectName } from '../tpm/crypto/name.js';
 import { TPM_ALG, TPMA_OBJECT } from '../tpm/types/constants.js';
 import type { TPMT_PUBLIC } from '../tpm/types/public.js';
@@ -53,6 +53,9 @@ interface Pending {
 
 export type ActivationResult = { readonly ok: true; readonly ekName: string; readonly akName: string } | { readonly ok: false; readonly reason: string };
 
+/** TPM2_MakeCredential in software (tpm/crypto/make-credential.ts `makeCredential`), possibly elsewhere. */
+export type MakeCredentialFn = (ekPublic: TPMT_PUBLIC, secret: Uint8Array, akName: Uint8Array) => Promise<MadeCredential>;
+
 export class ActivationBook {
   private readonly pending = new Map<string, Pending>();
 
@@ -64,6 +67,21 @@ export class ActivationBook {
 
   /** Steps 1–2. Throws RangeError when the AK is unsuitable or the EK cannot protect a credential. */
   begin(ekPublic: TPMT_PUBLIC, akPublic: TPMT_PUBLIC): ActivationChallenge {
+    const c = this.prepare(ekPublic, akPublic);
+    return this.register(c, makeCredential(ekPublic, c.secret, c.akName));
+  }
+
+  /**
+   * Steps 1–2 with MakeCredential computed by `make` — the same function of (EK public area,
+   * secret, AK Name), run elsewhere (the platform runs it in its verifier thread). The checks,
+   * the random secret and the single-use entry stay here; the entry exists once the challenge does.
+   */
+  async beginWith(ekPublic: TPMT_PUBLIC, akPublic: TPMT_PUBLIC, make: MakeCredentialFn): Promise<ActivationChallenge> {
+    const c = this.prepare(ekPublic, akPublic);
+    return this.register(c, await make(ekPublic, c.secret, c.akName));
+  }
+
+  private prepare(ekPublic: TPMT_PUBLIC, akPublic: TPMT_PUBLIC): { secret: Uint8Array; akName: Uint8Array; ekName: string; at: number } {
     const problem = akAttributesProblem(akPublic);
     if (problem) throw new RangeError(`the AK cannot be activated: ${problem}`);
     const t = this.now();
@@ -71,13 +89,14 @@ export class ActivationBook {
       if (p.expiresAt >= t) break;
       this.pending.delete(k);
     }
-    const akName = objectName(akPublic);
-    const secret = new Uint8Array(randomBytes(32));
-    const made = makeCredential(ekPublic, secret, akName);
+    return { secret: new Uint8Array(randomBytes(32)), akName: objectName(akPublic), ekName: Buffer.from(objectName(ekPublic)).toString('hex'), at: t };
+  }
+
+  private register(c: { secret: Uint8Array; akName: Uint8Array; ekName: string; at: number }, made: MadeCredential): ActivationChallenge {
     const id = randomBytes(16).toString('hex');
     if (this.pending.size >= this.max) this.pending.delete(this.pending.keys().next().value!);
-    const expiresAt = t + this.lifetimeMs;
-    this.pending.set(id, { secret, ekName: Buffer.from(objectName(ekPublic)).toString('hex'), akName: Buffer.from(akName).toString('hex'), expiresAt });
+    const expiresAt = c.at + this.lifetimeMs;
+    this.pending.set(id, { secret: c.secret, ekName: c.ekName, akName: Buffer.from(c.akName).toString('hex'), expiresAt });
     return { id, credentialBlob: made.credentialBlob, encryptedSecret: made.secret, credentialFile: encodeCredentialFile(made), expiresAt };
   }
 

@@ -2,56 +2,50 @@
  * Guest attestation in the platform: the agent on every VM with a vTPM and the attestation
  * service (MAA-like) it talks to, in one process.
  *
- * Steps of a VM's attestation (`run(vmKey)`, a controller work item fed only while the controller
- * is idle — never on the boot path, idle-feeder.ts):
+ * Steps of a VM's attestation (a controller work item — a batch of VMs the idle feeder hands
+ * over only while the controller is idle, never on the boot path (idle-feeder.ts), or one VM for
+ * `attestNow` and retries):
  *   1. a VM reaching Running (a committed boot: its evidence is in the Store) or its periodic timer
  *      queues the VM; a deleted VM queues its clean-up;
  *   2. skip unless the VM runs with a vTPM and its last result is older than its boot or due;
  *   3. the agent resumes the vTPM (TPM2_Startup(STATE)), reads its identity, activates the
  *      credential the first time (binding AK to EK), gets a nonce and quotes (agent.ts);
  *   4. the verifier checks the evidence against the cluster's policy and the image's reference
- *      values (src/attestation verify());
+ *      values (src/attestation verify(), verifier.ts) while the next VMs of the batch go through
+ *      step 3 (attest-batch.ts);
  *   5. the result (a Healthy one with what its token is minted from: claims, key id, issuer — the
  *      RS256 signature itself is made when the token is asked for, tokenOf()), its history entry,
- *      the alerts and the vTPM state are committed together; the next periodic attestation is
- *      scheduled.
+ *      the alerts and the vTPM state of every VM of the batch are committed together; the next
+ *      periodic attestation is scheduled.
  * Kernel-refused modules in the boot record raise the "untrusted Linux kernel module" alert even
  * without a vTPM.
  */
-import { createHash } from 'node:crypto';
-import { objectName } from '../../tpm/crypto/name.js';
-import {
-  ActivationBook,
-  failing,
-  finding,
-  NonceBook,
-  signToken,
-  TOKEN_LIFETIME_SECONDS,
-  verify,
-  type Finding,
-  type UntrustedEvidence,
-  type VerifyResult,
-} from '../../attestation/index.js';
-import { policyHash, policyText } from '../../attestation/index.js';
+import { ActivationBook, NonceBook, signToken } from '../../attestation/index.js';
 import type { ImageService } from '../images/service.js';
 import { KIND } from '../model/keys.js';
-import type { ScaleSet, VirtualMachine } from '../model/types.js';
+import type { VirtualMachine } from '../model/types.js';
 import type { Controller } from '../reconcile/controller.js';
-import { clusterKeyOfPool } from '../reconcile/agent-pool.js';
 import type { PlatformContext } from '../services/context.js';
 import type { VmService } from '../services/vms.js';
 import type { WriteOp } from '../store/store.js';
 import type { VtpmService } from '../vtpm/service.js';
-import { activateCredential, QUOTED_PCRS, quotePcrs, readVtpmIdentity, type VtpmIdentity } from './agent.js';
-import { alertKey, alertName, alertWrite, fromFinding, refusedModules, type AlertComponent, type AlertKind, type SecurityAlert } from './alerts.js';
+import { BatchAttester, type AttestItem } from './attest-batch.js';
 import { ExternalAttestation } from './external.js';
 import { IdleFeeder } from './idle-feeder.js';
 import { ReferenceValueCache } from './references.js';
 import { AttestationState } from './settings.js';
 import { TokenKeyRing } from './token-keys.js';
-import { HISTORY_SLOTS, type AttestationHistoryEntry, type AttestationRecord } from './types.js';
+import { HISTORY_SLOTS, type AttestationRecord } from './types.js';
+import { InThreadVerifier, type Verifier } from './verifier.js';
 
+export type { AttestItem } from './attest-batch.js';
+
+/** One VM (attestNow, retries). */
 export const ATTEST_QUEUE = 'guestAttestation';
+/** A batch of VMs from the idle feeder (key: the batch's id). */
+export const ATTEST_BATCH_QUEUE = 'guestAttestationBatch';
+/** A VM whose attestation threw is tried again this much later (as the controller retries). */
+const RETRY_MS = 1000;
 
 export interface AttestationOptions {
   /** Re-attest every running VM this often (clock ms; default 15 minutes). */
@@ -69,8 +63,6 @@ export interface AttestationDeps {
   readonly vms: VmService;
 }
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-
 export class AttestationService {
   readonly nonces: NonceBook;
   readonly activations: ActivationBook;
@@ -79,9 +71,11 @@ export class AttestationService {
   readonly refs: ReferenceValueCache;
   readonly intervalMs: number;
   issuer: string;
+  /** Where MakeCredential and verifications run (verifier.ts). */
+  verifier: Verifier;
+  private readonly batch: BatchAttester;
   private unsubscribe: (() => void) | undefined;
-  /** `${vmKey}|${bootAt}` whose boot record was already checked for refused modules. */
-  private readonly moduleChecked = new Set<string>();
+  private stopped = false;
   private externalFace: ExternalAttestation | undefined;
   private feeder: IdleFeeder | undefined;
   private controller: Controller | undefined;
@@ -90,12 +84,10 @@ export class AttestationService {
   /** `attestNow` callers waiting for a VM's next run. */
   private readonly waiters = new Map<string, ((r: AttestationRecord | undefined) => void)[]>();
   private readonly tokens = new Map<string, { at: number; token: string }>();
-  /** Each VM's vTPM identity (EK, AK, certificates): fixed at manufacture, read from the TPM once per process. */
-  private readonly identities = new Map<string, VtpmIdentity>();
 
   constructor(
     private readonly ctx: PlatformContext,
-    private readonly deps: AttestationDeps,
+    deps: AttestationDeps,
     o: AttestationOptions = {},
   ) {
     const now = () => ctx.clock.now();
@@ -106,6 +98,19 @@ export class AttestationService {
     this.refs = new ReferenceValueCache(deps.images);
     this.intervalMs = o.intervalMs ?? 15 * 60_000;
     this.issuer = o.issuer ?? 'https://attest.tl.local';
+    this.verifier = new InThreadVerifier();
+    this.batch = new BatchAttester({
+      ctx,
+      vtpm: deps.vtpm,
+      vms: deps.vms,
+      nonces: this.nonces,
+      activations: this.activations,
+      keys: this.keys,
+      state: this.state,
+      refs: this.refs,
+      verifier: () => this.verifier,
+      issuer: () => this.issuer,
+    });
   }
 
   /** The MAA-like face for evidence produced outside the platform. */
@@ -120,8 +125,9 @@ export class AttestationService {
 
   register(controller: Controller): void {
     this.controller = controller;
-    this.feeder = new IdleFeeder(controller, ATTEST_QUEUE);
+    this.feeder = new IdleFeeder(controller, ATTEST_BATCH_QUEUE);
     controller.register(ATTEST_QUEUE, (k) => this.run(k));
+    controller.register(ATTEST_BATCH_QUEUE, (id) => this.runBatch(id));
   }
 
   /** Queue a VM for attestation (background: it enters the controller when it is idle). */
@@ -185,31 +191,89 @@ export class AttestationService {
         if (c.type === 'delete' || stage === 'Running' || stage === 'Failed') this.queue(c.key);
       }
     });
+    // The verifier threads start while the first boots run; if they cannot, the event-loop thread verifies.
+    this.stopped = false;
+    const verifier = this.verifier;
+    void verifier.warm().catch((e: unknown) => {
+      if (this.stopped || this.verifier !== verifier || verifier.threads === 0) return;
+      this.ctx.log.warn({ err: e }, 'the attestation verifier threads did not start; verifying in the event loop');
+      this.verifier = new InThreadVerifier();
+      void verifier.close().catch(() => {});
+    });
     // After a restart: every running VM (its result may predate its boot, or be due).
     for (const v of await store.list<VirtualMachine>(KIND.vm)) if (v.value.stage === 'Running') this.queue(v.key);
   }
 
+  /** Stop attesting (a later call still works: the verifier threads start again when needed). */
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.feeder?.stop();
     for (const cancel of this.timers.values()) cancel();
     this.timers.clear();
+    this.stopped = true;
+    void this.verifier.close().catch(() => {});
   }
 
-  /** The work item for one VM (steps 1–2 and 5's scheduling). */
+  /** The work item for one VM (`attestNow`, a retry): steps 1–2, 3–5 and 5's scheduling. */
   async run(vmKey: string): Promise<void> {
-    const forced = this.waiters.get(vmKey);
-    this.waiters.delete(vmKey);
-    let record: AttestationRecord | undefined;
-    try {
-      record = await this.runOnce(vmKey, !!forced);
-    } finally {
-      for (const w of forced ?? []) w(record);
-    }
+    const [r] = await this.runKeys([vmKey]);
+    if (r instanceof Error) throw r;
   }
 
-  private async runOnce(vmKey: string, forced: boolean): Promise<AttestationRecord | undefined> {
+  /** The work item for a batch the idle feeder handed over (one controller item for all its VMs). */
+  private async runBatch(batchId: string): Promise<void> {
+    const keys = this.feeder?.take(batchId) ?? [];
+    const out = await this.runKeys(keys);
+    const retryAt = this.ctx.clock.now() + RETRY_MS;
+    out.forEach((r, i) => {
+      if (!(r instanceof Error)) return;
+      // As the controller does with a failed work item: say why, try that VM again later.
+      this.ctx.log.error({ err: r, kind: ATTEST_QUEUE, key: keys[i] }, 'attestation failed; retrying');
+      this.controller?.enqueueAt(ATTEST_QUEUE, keys[i]!, retryAt);
+    });
+  }
+
+  /**
+   * Steps 1–2 for each VM, then 3–5 for those due, pipelined (attest-batch.ts), then 5's
+   * scheduling. `attestNow` callers waiting for one of these VMs force its attestation and get
+   * its record.
+   */
+  private async runKeys(keys: readonly string[]): Promise<(AttestationRecord | undefined | Error)[]> {
+    const forced = keys.map((k) => {
+      const w = this.waiters.get(k);
+      this.waiters.delete(k);
+      return w;
+    });
+    const out: (AttestationRecord | undefined | Error)[] = new Array(keys.length).fill(undefined);
+    const due: { i: number; item: AttestItem; now: number }[] = [];
+    try {
+      for (let i = 0; i < keys.length; i++) {
+        try {
+          const d = await this.decide(keys[i]!, !!forced[i]);
+          if ('item' in d) due.push({ i, item: d.item, now: d.now });
+          else out[i] = d.done;
+        } catch (e) {
+          out[i] = e instanceof Error ? e : new Error(String(e));
+        }
+      }
+      const records = await this.batch.attest(due.map((d) => d.item));
+      due.forEach((d, j) => {
+        const r = records[j]!;
+        out[d.i] = r;
+        if (!(r instanceof Error)) this.schedule(d.item.vmKey, d.now + this.intervalMs);
+      });
+    } finally {
+      forced.forEach((w, i) => {
+        const r = out[i];
+        for (const resolve of w ?? []) resolve(r instanceof Error ? undefined : r);
+      });
+    }
+    return out;
+  }
+
+  /** Steps 1–2 for one VM: what is already settled, or the attestation it needs now. */
+  private async decide(vmKey: string, forced: boolean): Promise<{ done: AttestationRecord | undefined } | { item: AttestItem; now: number }> {
     const { store, clock } = this.ctx;
     const rec = await store.get<VirtualMachine>(KIND.vm, vmKey);
     const prev = (await store.get<AttestationRecord>(KIND.attestationResult, vmKey))?.value;
@@ -217,189 +281,50 @@ export class AttestationService {
       this.timers.get(vmKey)?.();
       this.timers.delete(vmKey);
       if (prev) await this.forget(vmKey, prev);
-      return undefined;
+      return { done: undefined };
     }
     const vm = rec.value;
     if (vm.stage === 'Failed' && prev && prev.bootAt !== vm.lastBootAt) {
       // The VM's latest boot failed (Secure Boot refused it): the result describes a boot that no
       // longer runs. It goes (its history stays); the VM is attested again when it boots.
       await store.commit([{ op: 'delete', kind: KIND.attestationResult, key: vmKey }]);
-      return undefined;
+      return { done: undefined };
     }
-    if (vm.stage !== 'Running') return undefined;
+    if (vm.stage !== 'Running') return { done: undefined };
     const now = clock.now();
     if (!vm.model.vTpmEnabled) {
       // No vTPM, nothing to attest; a result from an earlier vTPM boot no longer applies.
       const writes: WriteOp[] = prev ? [{ op: 'delete', kind: KIND.attestationResult, key: vmKey }] : [];
-      writes.push(...(await this.moduleAlerts(vm, vmKey, [])));
+      writes.push(...(await this.batch.moduleAlerts(vm, vmKey, [])));
       if (writes.length) await store.commit(writes);
-      return undefined;
+      return { done: undefined };
     }
     const newBoot = !prev || prev.bootAt !== vm.lastBootAt;
     if (!forced && !newBoot && now < prev.at + this.intervalMs) {
       if (!this.timers.has(vmKey)) this.schedule(vmKey, prev.at + this.intervalMs);
-      return prev;
+      return { done: prev };
     }
-    const record = await this.attestVm(vm, vmKey, prev, newBoot ? 'post-boot' : 'periodic');
-    this.schedule(vmKey, now + this.intervalMs);
-    return record;
+    return { item: { vm, vmKey, prev, reason: newBoot ? 'post-boot' : 'periodic' }, now };
   }
 
   /** Steps 3–5 for one running VM with a vTPM. Returns the stored record. */
   async attestVm(vm: VirtualMachine, vmKey: string, prev: AttestationRecord | undefined, reason: 'post-boot' | 'periodic'): Promise<AttestationRecord> {
-    const { store, clock } = this.ctx;
-    const now = clock.now();
-    const clusterKey = clusterKeyOfPool(vm.poolKey);
-    const boot = await this.deps.vms.bootRecord(vmKey);
-    const imageName = boot?.nodeImage ?? vm.model.nodeImageVersion;
-    const [tcgLog, imaLog, settings] = await Promise.all([this.deps.vms.eventLog(vmKey), this.deps.vms.imaLog(vmKey), this.state.settings(clusterKey)]);
-    const writes: WriteOp[] = [];
-    let evidence: UntrustedEvidence | undefined;
-    let agentError: string | undefined;
-    let refs;
-    try {
-      refs = await this.refs.forImage(imageName);
-    } catch (e) {
-      agentError = `the reference values of node image ${imageName} are unavailable: ${(e as Error).message}`;
-    }
-    // 3. The agent.
-    if (!agentError) {
-      const t = await this.deps.vtpm.open(vmKey, vm.vmId, 'resume');
-      try {
-        let id = this.identities.get(vmKey);
-        if (!id) {
-          id = await readVtpmIdentity(t.client);
-          if (this.identities.size >= 100_000) this.identities.delete(this.identities.keys().next().value!);
-          this.identities.set(vmKey, id);
-        }
-        const ekName = hex(objectName(id.ek));
-        const akName = hex(objectName(id.ak));
-        if (!this.state.boundAks(ekName).includes(akName)) {
-          const ch = this.activations.begin(id.ek, id.ak);
-          const r = this.activations.complete(ch.id, await activateCredential(t.client, ch.credentialBlob, ch.encryptedSecret));
-          if (r.ok) writes.push(this.state.bind(r.ekName, r.akName, now, vmKey));
-        }
-        const { nonce } = this.nonces.issue();
-        const q = await quotePcrs(t.client, nonce);
-        evidence = {
-          nonce,
-          ekPublic: id.ekPublic,
-          ekCertificate: id.ekCertificate,
-          akPublic: id.akPublic,
-          akCertificate: id.akCertificate,
-          ...q,
-          ...(tcgLog ? { tcgLog } : {}),
-          ...(imaLog ? { imaLog } : {}),
-          vmId: vm.vmId,
-        };
-      } catch (e) {
-        agentError = `the vTPM did not answer: ${(e as Error).message}`;
-      } finally {
-        writes.push(...(await t.suspend()));
-      }
-    }
-    // 4. The service.
-    const hash = policyHash(policyText(settings.policy));
-    let result: VerifyResult | undefined;
-    if (evidence) {
-      const m = refs?.osVersion.match(/^(\d+)(?:\.(\d+))?/);
-      result = verify(evidence, settings.policy, refs, this.nonces.consume(evidence.nonce), {
-        trust: this.state.trust,
-        boundAks: this.state.boundAks,
-        now,
-        requiredPcrs: QUOTED_PCRS,
-        vmId: vm.vmId,
-        policyHash: hash,
-        ...(refs ? { os: { distro: refs.osDistro, ...(m ? { versionMajor: Number(m[1]), versionMinor: Number(m[2] ?? 0) } : {}) } } : {}),
-      });
-    }
-    // 5.
-    const findings: readonly Finding[] = result?.findings ?? [finding('agent.unavailable', 'guest attestation agent', `The agent could not collect evidence: ${agentError ?? 'unknown error'}.`)];
-    const status = !result ? 'PlatformError' : result.verdict;
-    const token = result?.verdict === 'Healthy' && result.claims ? { kid: this.keys.current().kid, issuer: this.issuer, jti: createHash('sha256').update(`${vmKey}|${now}|${vm.lastBootAt ?? 0}`).digest('hex') } : undefined;
-    // The history ring continues after a result was dropped (a failed boot): its newest entry says where.
-    const seq = prev ? prev.seq + 1 : (await store.list<AttestationHistoryEntry>(KIND.attestationHistory, { prefix: `${vmKey}/` })).reduce((m, e) => Math.max(m, e.value.seq + 1), 0);
-    const record: AttestationRecord = {
-      status,
-      findings,
-      at: now,
-      vmKey,
-      computerName: vm.computerName,
-      vmId: vm.vmId,
-      subscriptionId: vm.subscriptionId,
-      nodeResourceGroup: vm.nodeResourceGroup,
-      clusterKey,
-      poolName: vm.poolKey.slice(vm.poolKey.lastIndexOf('/') + 1),
-      nodeImage: imageName,
-      bootAt: vm.lastBootAt,
-      secureBoot: vm.model.secureBootEnabled,
-      vTpm: vm.model.vTpmEnabled,
-      policyHash: hash,
-      steps: result?.steps ?? [],
-      ...(result?.identity ? { identity: { ekName: result.identity.ekName, akName: result.identity.akName } } : {}),
-      reason,
-      ...(result?.claims ? { claims: result.claims } : {}),
-      ...(token ? { token, tokenExpiresAt: now + TOKEN_LIFETIME_SECONDS * 1000 } : {}),
-      ...(result?.attestedPcrs ? { attestedPcrs: result.attestedPcrs } : {}),
-      seq,
-    };
-    const entry: AttestationHistoryEntry = {
-      at: now,
-      seq,
-      status,
-      reason,
-      bootAt: vm.lastBootAt,
-      policyHash: hash,
-      findings: findings.map((f) => ({ id: f.id, component: f.component, message: f.message, ...(f.suppressed ? { suppressed: true } : {}) })),
-    };
-    writes.push({ op: 'put', kind: KIND.attestationResult, key: vmKey, value: record });
-    writes.push({ op: 'put', kind: KIND.attestationHistory, key: `${vmKey}/${String(seq % HISTORY_SLOTS).padStart(2, '0')}`, value: entry });
-    writes.push(...(await this.alerts(vm, vmKey, record)));
-    await store.commit(writes);
-    return record;
+    const [r] = await this.batch.attest([{ vm, vmKey, prev, reason }]);
+    if (r instanceof Error) throw r;
+    return r!;
   }
 
-  /** Alerts for a result: failing findings raise "VM attestation failure"; module findings "untrusted Linux kernel module". */
-  private async alerts(vm: VirtualMachine, vmKey: string, r: AttestationRecord): Promise<WriteOp[]> {
-    const failingFindings = r.findings.filter(failing);
-    const modules = failingFindings.filter((f) => f.category === 'module').map(fromFinding);
-    const others = failingFindings.filter((f) => f.category !== 'module').map(fromFinding);
-    const out: WriteOp[] = [];
-    if (others.length) {
-      const w = await this.raise('attestation', vm, vmKey, r.nodeImage, others, r.status);
-      if (w) out.push(w);
-    }
-    out.push(...(await this.moduleAlerts(vm, vmKey, modules, r.nodeImage)));
-    return out;
-  }
-
-  /** The module alert of this boot: kernel refusals from the boot record plus IMA findings. */
-  private async moduleAlerts(vm: VirtualMachine, vmKey: string, fromIma: readonly AlertComponent[], nodeImage?: string): Promise<WriteOp[]> {
-    const seen = `${vmKey}|${vm.lastBootAt}`;
-    let refused: AlertComponent[] = [];
-    if (!this.moduleChecked.has(seen)) {
-      const rec = await this.deps.vms.bootRecord(vmKey);
-      refused = refusedModules(rec);
-      this.moduleChecked.add(seen);
-      if (this.moduleChecked.size > 100_000) this.moduleChecked.delete(this.moduleChecked.values().next().value!);
-      nodeImage ??= rec?.nodeImage;
-    }
-    const components = [...refused, ...fromIma];
-    if (!components.length) return [];
-    const w = await this.raise('module', vm, vmKey, nodeImage ?? vm.model.nodeImageVersion, components);
-    return w ? [w] : [];
-  }
-
-  private async raise(kind: AlertKind, vm: VirtualMachine, vmKey: string, nodeImage: string, components: readonly AlertComponent[], attestationStatus?: string): Promise<WriteOp | undefined> {
-    const { store, clock } = this.ctx;
-    const existing = (await store.get<SecurityAlert>(KIND.securityAlert, alertKey(vm.subscriptionId, alertName(vmKey, vm.lastBootAt, kind))))?.value;
-    const location = (await store.get<ScaleSet>(KIND.scaleSet, vmKey.slice(0, vmKey.lastIndexOf('/'))))?.value.location ?? 'eastus';
-    return alertWrite({ existing, kind, vm, vmKey, location, nodeImage, components, now: clock.now(), ...(attestationStatus ? { attestationStatus } : {}) });
+  /**
+   * Steps 3–5 for running vTPM VMs, pipelined and committed together (attest-batch.ts): what a
+   * feeder batch runs. Each VM's stored record, or the Error that stopped it.
+   */
+  attestBatch(items: readonly AttestItem[]): Promise<(AttestationRecord | Error)[]> {
+    return this.batch.attest(items);
   }
 
   /** A deleted VM: its result, history and binding go (its alerts stay, as Defender keeps them). */
   private async forget(vmKey: string, prev: AttestationRecord): Promise<void> {
-    this.identities.delete(vmKey);
+    this.batch.forget(vmKey);
     this.tokens.delete(vmKey);
     const writes: WriteOp[] = [{ op: 'delete', kind: KIND.attestationResult, key: vmKey }];
     for (let i = 0; i < HISTORY_SLOTS; i++) writes.push({ op: 'delete', kind: KIND.attestationHistory, key: `${vmKey}/${String(i).padStart(2, '0')}` });

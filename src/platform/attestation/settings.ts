@@ -32,12 +32,18 @@ export class AttestationState {
 
   // ---- trust anchors --------------------------------------------------------------------------
 
+  /** The TrustStore of the current anchors (a new object whenever they change). */
   get trust(): TrustStore {
-    this.trustStore ??= new TrustStore([
+    this.trustStore ??= new TrustStore(this.anchorInputs());
+    return this.trustStore;
+  }
+
+  /** The anchors `trust` was built from: the platform's vTPM CA, then the administrators' anchors. */
+  anchorInputs(): TrustAnchorInput[] {
+    return [
       { name: 'platform vTPM CA', certificate: this.platformCa },
       ...this.anchors.map((a): TrustAnchorInput => ({ name: a.name, certificate: new Uint8Array(Buffer.from(a.certificate, 'base64')) })),
-    ]);
-    return this.trustStore;
+    ];
   }
 
   listAnchors(): TrustAnchorRecord[] {
