@@ -11,8 +11,8 @@
  *   3. the agent resumes the vTPM (TPM2_Startup(STATE)), reads its identity, activates the
  *      credential the first time (binding AK to EK), gets a nonce and quotes (agent.ts);
  *   4. the verifier checks the evidence against the cluster's policy and the image's reference
- *      values (src/attestation verify(), verifier.ts) while the next VMs of the batch go through
- *      step 3 (attest-batch.ts);
+ *      values (src/attestation verify(), in a worker thread when there is a second core:
+ *      verifier.ts) while the next VMs of the batch go through step 3 (attest-batch.ts);
  *   5. the result (a Healthy one with what its token is minted from: claims, key id, issuer — the
  *      RS256 signature itself is made when the token is asked for, tokenOf()), its history entry,
  *      the alerts and the vTPM state of every VM of the batch are committed together; the next
@@ -20,6 +20,7 @@
  * Kernel-refused modules in the boot record raise the "untrusted Linux kernel module" alert even
  * without a vTPM.
  */
+import { availableParallelism } from 'node:os';
 import { ActivationBook, NonceBook, signToken } from '../../attestation/index.js';
 import type { ImageService } from '../images/service.js';
 import { KIND } from '../model/keys.js';
@@ -37,6 +38,7 @@ import { AttestationState } from './settings.js';
 import { TokenKeyRing } from './token-keys.js';
 import { HISTORY_SLOTS, type AttestationRecord } from './types.js';
 import { InThreadVerifier, type Verifier } from './verifier.js';
+import { WorkerVerifierPool } from './verifier-pool.js';
 
 export type { AttestItem } from './attest-batch.js';
 
@@ -55,12 +57,24 @@ export interface AttestationOptions {
   readonly nonceLifetimeMs?: number;
   /** The token issuer (`iss`; `jku` = iss + /certs). main.ts sets the server's URL once it listens. */
   readonly issuer?: string;
+  /**
+   * Worker threads that verify evidence (0: the event-loop thread). Default: one when the machine
+   * has a second core and this runs compiled (a worker needs verifier-worker.js), else none.
+   */
+  readonly verifierThreads?: number;
+  /** The verifier threads' entry and Node options (tests running from TypeScript sources pass a loader). */
+  readonly verifierWorker?: { readonly url: URL; readonly execArgv?: readonly string[] };
 }
 
 export interface AttestationDeps {
   readonly vtpm: VtpmService;
   readonly images: ImageService;
   readonly vms: VmService;
+}
+
+/** The default number of verifier threads (AttestationOptions.verifierThreads). */
+export function defaultVerifierThreads(): number {
+  return import.meta.url.endsWith('.js') && availableParallelism() > 1 ? 1 : 0;
 }
 
 export class AttestationService {
@@ -98,7 +112,8 @@ export class AttestationService {
     this.refs = new ReferenceValueCache(deps.images);
     this.intervalMs = o.intervalMs ?? 15 * 60_000;
     this.issuer = o.issuer ?? 'https://attest.tl.local';
-    this.verifier = new InThreadVerifier();
+    const threads = o.verifierThreads ?? defaultVerifierThreads();
+    this.verifier = threads > 0 ? new WorkerVerifierPool({ threads, ...(o.verifierWorker ?? {}) }) : new InThreadVerifier();
     this.batch = new BatchAttester({
       ctx,
       vtpm: deps.vtpm,
