@@ -19,7 +19,10 @@
  *   work item, the VMs of a batch pipelined with the verifier thread(s) (service.attestBatch) —
  *   wall time, using both cores. The Kubernetes node sync the results wake runs after each round
  *   (in production, between batches) and is not counted; its time is given in the name.
- *   Figure 1 stays a one-thread measurement: verify() called in the event loop;
+ *   Figure 1 stays a one-thread measurement: verify() called in the event loop, on a platform of
+ *   its own (100 nodes) measured before the 5,000-node one exists — in production verify() runs in
+ *   the verifier thread, whose heap holds no platform; measured beside a 5,000-node platform's heap
+ *   and timers the same code loses about a quarter of its rate to them;
  *   4. the peer: `tpm2_checkquote` (signature and nonce of one quote per process).
  */
 import { execFileSync } from 'node:child_process';
@@ -60,6 +63,9 @@ export async function run(): Promise<Figure[]> {
   // A cluster of `nodes` Secure Boot + vTPM nodes, 1,000 per pool. Attestation is held back while
   // they boot (the service is stopped), so that the first attestation of every node — credential
   // activation, cold certificate checks — is timed on its own; then a periodic round.
+  // 1 and 4 first, on a platform of their own.
+  const perCore = await perCoreFigures(ecdsaVerify);
+
   const b = await benchPlatform({ bootVms: true });
   const svc = b.p.attestation!;
   svc.stop();
@@ -160,6 +166,34 @@ export async function run(): Promise<Figure[]> {
     target: '≤ 10 s (if the target is read as the first attestation)',
     met: first <= 10,
   });
+
+  await b.close();
+  return [...perCore, ...figures];
+}
+
+async function readAk(b: Awaited<ReturnType<typeof benchPlatform>>, v: { key: string; value: VirtualMachine }): Promise<string> {
+  const t = await b.p.vtpm!.open(v.key, v.value.vmId, 'resume');
+  const id = await readVtpmIdentity(t.client);
+  await b.store.commit(await t.suspend());
+  return publicPem(id.ak);
+}
+
+/**
+ * Figures 1 and 4: verify() on one thread over real evidence of 100 booted nodes of a platform of
+ * their own (each attested once by the platform first, as in production; then the attestation
+ * service is stopped so that nothing else runs in this thread while it is timed).
+ */
+async function perCoreFigures(ecdsaVerify: number): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const b = await benchPlatform({ bootVms: true });
+  const svc = b.p.attestation!;
+  await b.pool('tl1', 100, { enableVTPM: true, enableSecureBoot: true });
+  await svc.settled();
+  svc.stop();
+  await b.p.controller.idle();
+  const vms = (await b.store.list<VirtualMachine>(KIND.vm)).filter((v) => v.value.model.vTpmEnabled);
+  const prev = new Map((await b.store.list<AttestationRecord>(KIND.attestationResult)).map((r) => [r.key, r.value]));
+  if (vms.length !== 100 || vms.some((v) => prev.get(v.key)?.status !== 'Healthy')) throw new Error('expected 100 Healthy vTPM nodes');
 
   // 1. Verification throughput over real evidence: 100 VMs × 30 nonces, timed as three passes of
   // 1,000 (each pass takes every VM in turn) on one thread; the best pass is reported (the
@@ -286,11 +320,4 @@ export async function run(): Promise<Figure[]> {
   }
   await b.close();
   return figures;
-}
-
-async function readAk(b: Awaited<ReturnType<typeof benchPlatform>>, v: { key: string; value: VirtualMachine }): Promise<string> {
-  const t = await b.p.vtpm!.open(v.key, v.value.vmId, 'resume');
-  const id = await readVtpmIdentity(t.client);
-  await b.store.commit(await t.suspend());
-  return publicPem(id.ak);
 }
