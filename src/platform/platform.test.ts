@@ -156,6 +156,8 @@ describe('clusters and pools through their lifecycle', () => {
 describe('the document\'s limitations, one rule each', () => {
   const cases: [string, Record<string, unknown>, string, string][] = [
     ['Windows node pools', { osType: 'Windows', mode: 'User' }, 'TrustedLaunchNotSupportedForWindows', 'osType'],
+    ['CBLMariner (AKS names it among the SKUs without a Trusted Launch image)', { osSKU: 'CBLMariner' }, 'TrustedLaunchNotSupportedForOSSKU', 'osSKU'],
+    ['Ubuntu 24.04 (not in the preview\'s support statement)', { osSKU: 'Ubuntu2404' }, 'TrustedLaunchNotSupportedForOSSKU', 'osSKU'],
     ['FIPS', { enableFIPS: true }, 'TrustedLaunchNotSupportedWithFIPS', 'enableFIPS'],
     ['Arm64', { vmSize: 'Standard_D4ps_v6' }, 'TrustedLaunchNotSupportedOnArm64', 'vmSize'],
     ['availability sets', { type: 'AvailabilitySet' }, 'TrustedLaunchRequiresVirtualMachineScaleSets', 'type'],
@@ -181,13 +183,15 @@ describe('the document\'s limitations, one rule each', () => {
     });
   }
 
-  it('accepts the same ephemeral disk when it fits with the VMGS reservation, and GPU Secure Boot when the driver is skipped', async () => {
+  it('accepts the same ephemeral disk when it fits with the VMGS reservation, Ubuntu 22.04 pinned (Ubuntu2204), and GPU Secure Boot when the driver is skipped', async () => {
     const h = await harness();
     await registerTrustedLaunch(h);
     await clusterWith(h, 'rg', 'c', {}, 1);
     await h.pass(100);
     const eph = await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'eph', { count: 1, osDiskType: 'Ephemeral', osDiskSizeGB: 85, securityProfile: { enableVTPM: true } });
     expect([eph.pool.osDiskType, eph.pool.osDiskSizeGB]).toEqual(['Ephemeral', 85]);
+    const u2204 = await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'ubuntu2204', { count: 1, osSKU: 'Ubuntu2204', securityProfile: { enableVTPM: true, enableSecureBoot: true } });
+    expect([u2204.pool.trustedLaunchImage, u2204.pool.nodeImageVersion]).toEqual([true, expect.stringMatching(/^AKSUbuntu-2204gen2TLcontainerd-/)]);
     const gpu = await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'gpu', { count: 1, vmSize: 'Standard_NC4as_T4_v3', gpuDriver: 'None', securityProfile: { enableSecureBoot: true } });
     expect(gpu.pool.trustedLaunchImage).toBe(true);
     // Without the feature the default disk on DS2_v2 (86 GiB cache < 128 GiB) is Managed.

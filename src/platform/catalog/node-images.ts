@@ -30,8 +30,10 @@ export function nodeImageVersion(s: ImageSelection): string {
     const base = s.osSKU === 'AzureLinux' ? 'AKSAzureLinux-V2' : 'AKSCBLMariner-V2';
     return `${base}${gen}${s.arm64 ? 'arm64' : ''}${s.fips ? 'fips' : ''}${tl}-${NODE_IMAGE_RELEASE}`;
   }
-  // Ubuntu 18.04 served Kubernetes ≤ 1.24; 22.04 serves 1.25 and later.
-  const ubuntu = Number(s.kubernetesVersion.split('.')[1]) <= 24 ? '1804' : '2204';
+  // `Ubuntu` follows the Kubernetes version (18.04 served ≤ 1.24; 22.04 serves 1.25 and later);
+  // `Ubuntu2204` and `Ubuntu2404` pin the release.
+  const pinned = /^Ubuntu(\d{4})$/.exec(s.osSKU)?.[1];
+  const ubuntu = pinned ?? (Number(s.kubernetesVersion.split('.')[1]) <= 24 ? '1804' : '2204');
   return `AKSUbuntu-${ubuntu}${gen}${s.arm64 ? 'arm64' : ''}${s.fips ? 'fips' : ''}${tl}containerd-${NODE_IMAGE_RELEASE}`;
 }
 

@@ -19,6 +19,15 @@ export const MIN_TRUSTED_LAUNCH_KUBERNETES = '1.25.2';
 export const TL_INCOMPATIBLE_MESSAGE =
   'Trusted Launch enabled clusters using vTPM and/or Secure Boot are not supported for this agentpool. Secure Boot and/or vTPM requires the VM Image to be Trusted Launch Compatible. Ubuntu 1804, FIPS, Arm64, CBLMariner, GPU nodepools dont have Trusted Launch support.';
 
+/**
+ * The Linux OS SKUs with a Trusted Launch image. The preview's support statement (reference
+ * azure-tl-facts.md: "supported only on Ubuntu 22.04 and AzureLinux/Mariner with Gen 2 VMs") with
+ * AKS's own error text, which names CBLMariner among the SKUs without one: `Ubuntu` (22.04 from
+ * Kubernetes 1.25, which Trusted Launch requires anyway), `Ubuntu2204` (22.04 pinned) and
+ * `AzureLinux`. Ubuntu2404 and AzureLinux3 came after the preview and are not in its statement.
+ */
+export const TRUSTED_LAUNCH_OS_SKUS: readonly string[] = ['Ubuntu', 'Ubuntu2204', 'AzureLinux'];
+
 /** The configuration of a pool that the rules look at. */
 export interface PoolConfig {
   readonly name: string;
@@ -56,8 +65,8 @@ export function imageIncompatibilities(c: PoolConfig): DomainError[] {
   if (c.osType === 'Windows') {
     out.push(invalid('TrustedLaunchNotSupportedForWindows', `${what} for Windows node pools. Use osType "Linux" for pool "${c.name}", or turn off enableVTPM and enableSecureBoot.`, 'osType'));
   }
-  if (c.osType === 'Linux' && c.osSKU !== 'Ubuntu' && c.osSKU !== 'AzureLinux') {
-    out.push(invalid('TrustedLaunchNotSupportedForOSSKU', `${what} on OS SKU "${c.osSKU}". Use osSKU "Ubuntu" or "AzureLinux", or turn off enableVTPM and enableSecureBoot.`, 'osSKU'));
+  if (c.osType === 'Linux' && !TRUSTED_LAUNCH_OS_SKUS.includes(c.osSKU)) {
+    out.push(invalid('TrustedLaunchNotSupportedForOSSKU', `${what} on OS SKU "${c.osSKU}". Use osSKU "Ubuntu", "Ubuntu2204" or "AzureLinux", or turn off enableVTPM and enableSecureBoot.`, 'osSKU'));
   }
   if (c.type !== 'VirtualMachineScaleSets') {
     out.push(invalid('TrustedLaunchRequiresVirtualMachineScaleSets', `${what} for agent pool type "${c.type}": only Virtual Machine Scale Sets are supported, not availability sets. Use type "VirtualMachineScaleSets" (az: --vm-set-type VirtualMachineScaleSets).`, 'type'));
