@@ -2,10 +2,10 @@
  * Debian's tpm2-tools 5.4 against our simulator exported with swtpm's socket protocol, as
  * `tl tpm serve --port P --state DIR` runs it (TPM2TOOLS_TCTI=swtpm:host=127.0.0.1,port=P):
  * PCR read/extend, the EK certificate from NV, tpm2_createek/createak, tpm2_quote checked by
- * tpm2_checkquote and by our verifier, tpm2_makecredential (software and TPM) with
+ * tpm2_checkquote and by our verifier (RSA and the platform's ECC P-256/ECDSA AK), tpm2_makecredential (software and TPM) with
  * tpm2_activatecredential, and the state surviving a server restart.
  */
-import { X509Certificate, randomBytes } from 'node:crypto';
+import { X509Certificate, createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { fromHex, toHex } from '../../core/bytes.js';
 import { verifyQuote } from '../crypto/quote.js';
 import { publicKeyOf } from '../crypto/keys.js';
 import { startTpmServer, type TpmServer } from '../io/swtpm-server.js';
+import { TPM_ALG } from '../types/constants.js';
 import { parseTpm2bPublic } from '../types/public.js';
 import { Tools } from '../test-support/tpm2-tools.js';
 
@@ -83,6 +84,84 @@ describe('tpm2-tools against the simulator', () => {
     tampered[tampered.length - 1]! ^= 0x01;
     writeFileSync(join(work, 'tampered.msg'), tampered);
     expect((await t.run('tpm2_checkquote', '-u', 'ak.pem', '-m', 'tampered.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-g', 'sha256', '-q', nonce)).code).not.toBe(0);
+  });
+
+  it('quotes with an ECC P-256 AK (ECDSA/SHA-256), the platform\'s default; tpm2_checkquote checks signature, nonce and PCRs', async () => {
+    // Self-contained: its own directory, its own EK and AK, and PCR 23 (resettable at locality 0)
+    // put back to zero at the end, so no other case reads or leaves files for this one.
+    const dir = mkdtempSync(join(work, 'ecc-'));
+    const e = new Tools('127.0.0.1', server.port, dir);
+    const at = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
+    const pcrs = 'sha256:0,1,2,3,4,5,6,7,23';
+    // `N : 0xHEX` lines of tpm2_pcrread / tpm2_checkquote output, by PCR index.
+    const values = (out: string) => new Map([...out.matchAll(/^\s*(\d+)\s*:\s*0x([0-9A-Fa-f]{64})$/gm)].map((m) => [Number(m[1]), m[2]!.toLowerCase()]));
+    try {
+      await e.ok('tpm2_createek', '-c', 'ek.ctx', '-G', 'ecc', '-u', 'ek.pub');
+      await e.ok('tpm2_createak', '-C', 'ek.ctx', '-c', 'ak.ctx', '-G', 'ecc', '-g', 'sha256', '-s', 'ecdsa', '-u', 'ak.pub', '-n', 'ak.name', '-r', 'ak.priv');
+      await e.flush();
+      await e.ok('tpm2_readpublic', '-c', 'ak.ctx', '-f', 'pem', '-o', 'ak.pem');
+      await e.ok('tpm2_flushcontext', '-t');
+      const ak = parseTpm2bPublic(at('ak.pub'));
+      expect(publicKeyOf(ak).asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
+      // A non-zero, unpredictable PCR in the selection, so matching values mean something.
+      await e.ok('tpm2_pcrextend', '23:sha256=' + randomBytes(32).toString('hex'));
+      const nonce = randomBytes(16).toString('hex');
+      await e.ok('tpm2_quote', '-c', 'ak.ctx', '-l', pcrs, '-q', nonce, '-m', 'quote.msg', '-s', 'quote.sig', '-o', 'quote.pcrs', '-g', 'sha256');
+      await e.ok('tpm2_flushcontext', '-t');
+      const read = values(await e.ok('tpm2_pcrread', pcrs));
+      expect([...read.keys()]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 23]);
+      expect(read.get(23)).not.toBe('0'.repeat(64));
+
+      const check = (...args: string[]) => e.run('tpm2_checkquote', '-g', 'sha256', ...args);
+      const good = ['-m', 'quote.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-q', nonce];
+      const pem = await check('-u', 'ak.pem', ...good);
+      expect(pem.stderr).toBe('');
+      expect(pem.code).toBe(0);
+      expect((await check('-u', 'ak.pub', ...good)).code).toBe(0);
+      // The PCR values the TPM quoted are the ones tpm2_pcrread reads.
+      expect(values(pem.stdout.slice(pem.stdout.indexOf('pcrs:')))).toEqual(read);
+
+      // Our verifier agrees, and the signed pcrDigest is SHA-256 over tpm2_pcrread's values.
+      const byIndex = Object.fromEntries([...read].map(([i, v]) => [i, fromHex(v)]));
+      const ours = verifyQuote({ akPublic: ak, quoted: at('quote.msg'), signature: at('quote.sig'), nonce: fromHex(nonce), pcrValues: { [TPM_ALG.SHA256]: byIndex }, expectedHashAlg: TPM_ALG.SHA256 });
+      expect(ours.problems).toEqual([]);
+      expect(ours.signature?.sigAlg).toBe(TPM_ALG.ECDSA);
+      const digest = createHash('sha256').update(Buffer.concat([...read.values()].map((v) => Buffer.from(v, 'hex')))).digest('hex');
+      expect(toHex(ours.attest!.attested.pcrDigest)).toBe(digest);
+
+      // A changed nonce.
+      const otherNonce = (nonce.slice(0, -1) + (nonce.endsWith('0') ? '1' : '0'));
+      const wrongNonce = await check('-u', 'ak.pem', '-m', 'quote.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-q', otherNonce);
+      expect(wrongNonce.code).not.toBe(0);
+      expect(wrongNonce.stderr).toMatch(/nonce/);
+      expect(verifyQuote({ akPublic: ak, quoted: at('quote.msg'), signature: at('quote.sig'), nonce: fromHex(otherNonce) }).problems.map((p) => p.code)).toEqual(['nonce']);
+
+      // One flipped bit in clockInfo, a field only the signature covers.
+      const msg = at('quote.msg');
+      const clockAt = 4 + 2 + 2 + ours.attest!.qualifiedSigner.length + 2 + ours.attest!.extraData.length;
+      msg[clockAt + 7]! ^= 0x01;
+      writeFileSync(join(dir, 'tampered.msg'), msg);
+      const tampered = await check('-u', 'ak.pem', '-m', 'tampered.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-q', nonce);
+      expect(tampered.code).not.toBe(0);
+      expect(tampered.stderr).toMatch(/validating signed message with public key/);
+      expect(verifyQuote({ akPublic: ak, quoted: msg, signature: at('quote.sig'), nonce: fromHex(nonce) }).problems.map((p) => p.code)).toEqual(['signature']);
+
+      // Another P-256 key.
+      writeFileSync(join(dir, 'other.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+      const otherKey = await check('-u', 'other.pem', ...good);
+      expect(otherKey.code).not.toBe(0);
+      expect(otherKey.stderr).toMatch(/validating signed message with public key/);
+
+      // PCR 23 moved on after the quote: the values read now no longer match the signed digest.
+      await e.ok('tpm2_pcrextend', '23:sha256=' + randomBytes(32).toString('hex'));
+      await e.ok('tpm2_pcrread', '-o', 'now.pcrs', pcrs);
+      const stale = await check('-u', 'ak.pem', '-m', 'quote.msg', '-s', 'quote.sig', '-f', 'now.pcrs', '-q', nonce);
+      expect(stale.code).not.toBe(0);
+      expect(stale.stderr).toMatch(/PCR values failed to match/);
+    } finally {
+      await e.run('tpm2_pcrreset', '23');
+      await e.run('tpm2_flushcontext', '-t');
+    }
   });
 
   it('activates credentials made by tpm2_makecredential, in software and in the TPM', async () => {
