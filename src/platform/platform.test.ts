@@ -132,6 +132,29 @@ describe('clusters and pools through their lifecycle', () => {
     expect(e.message).toBe('Operation is not allowed: Another agentpool operation (np - Creating) is in progress, please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation for more details');
   });
 
+  it('admits exactly one of a cluster operation and a pool operation that race; the other gets 409 OperationNotAllowed', async () => {
+    const h = await harness();
+    await clusterWith(h, 'rg', 'c');
+    await h.pass(200);
+    await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'np', { count: 1 });
+    await h.pass(200);
+    const races: [string, () => Promise<unknown>, () => Promise<unknown>][] = [
+      ['cluster update vs pool create', () => h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', tags: { t: '1' } }), () => h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'np2', { count: 1 })],
+      ['pool scale vs cluster update', () => h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'np', { count: 2 }), () => h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', tags: { t: '2' } })],
+      ['pool delete vs cluster delete', () => h.platform.agentPools.delete(h.sub, 'rg', 'c', 'np'), () => h.platform.clusters.delete(h.sub, 'rg', 'c')],
+    ];
+    for (const [what, a, b] of races) {
+      const out = await Promise.allSettled([a(), b()]);
+      const won = out.filter((o) => o.status === 'fulfilled');
+      const lost = out.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+      expect(won.length, what).toBe(1);
+      expect(lost.map((e) => (e instanceof DomainError ? [e.kind, e.code] : e)), what).toEqual([['Conflict', 'OperationNotAllowed']]);
+      const ops = (await h.store.list<{ status: string }>(KIND.operation)).filter((o) => o.value.status === 'InProgress');
+      expect(ops.length, what).toBe(1);
+      await h.pass(400);
+    }
+  });
+
   it('scales, deletes pools, keeps the last System pool, and deletes the cluster with its node resource group', async () => {
     const h = await harness();
     await clusterWith(h, 'rg', 'c', {}, 2);

@@ -14,8 +14,9 @@ import { KIND, ids, keys } from '../model/keys.js';
 import type { AgentPool, ManagedCluster, Operation } from '../model/types.js';
 import { checkSecurityUpdate, TRUSTED_LAUNCH_FEATURE } from '../rules/trusted-launch.js';
 import { applyPoolUpdate, buildNewPool, poolConfig, type AgentPoolSpec } from './agent-pool-spec.js';
-import { checkPreconditions, clusterBusy, poolBusy, type Preconditions } from './busy.js';
+import { admit, checkPreconditions, clusterBusy, poolBusy, type Preconditions } from './busy.js';
 import type { PlatformContext } from './context.js';
+import type { StoredObject, WriteOp } from '../store/store.js';
 import { OperationService } from './operations.js';
 import { RegistrationService } from './registrations.js';
 
@@ -51,7 +52,11 @@ export class AgentPoolService {
     return pools.map((p) => p.value).sort((a, b) => a.createdAt - b.createdAt || a.name.localeCompare(b.name));
   }
 
-  async createOrUpdate(sub: string, rg: string, clusterName: string, name: string, spec: AgentPoolSpec, pre: Preconditions = {}): Promise<{ pool: AgentPool; created: boolean; operation: Operation }> {
+  createOrUpdate(sub: string, rg: string, clusterName: string, name: string, spec: AgentPoolSpec, pre: Preconditions = {}): Promise<{ pool: AgentPool; created: boolean; operation: Operation }> {
+    return admit(() => this.createOrUpdateOnce(sub, rg, clusterName, name, spec, pre));
+  }
+
+  private async createOrUpdateOnce(sub: string, rg: string, clusterName: string, name: string, spec: AgentPoolSpec, pre: Preconditions): Promise<{ pool: AgentPool; created: boolean; operation: Operation }> {
     // 1.
     const c = await this.ctx.store.get<ManagedCluster>(KIND.cluster, keys.cluster(sub, rg, clusterName));
     if (!c) throw clusterNotFound(rg, clusterName);
@@ -83,13 +88,17 @@ export class AgentPoolService {
     // 4.
     const { op, write } = this.ops.start(sub, cluster.location, resourceId, { kind: KIND.agentPool, key: poolKey }, action);
     pool = { ...pool, operationId: op.id };
-    await this.ctx.store.commit([{ op: 'put', kind: KIND.agentPool, key: poolKey, value: pool, expectRev: existing?.rev ?? 0 }, write]);
+    await this.ctx.store.commit([clusterGuard(c, !existing), { op: 'put', kind: KIND.agentPool, key: poolKey, value: pool, expectRev: existing?.rev ?? 0 }, write]);
     // 5.
     this.ctx.queue.enqueue(KIND.agentPool, poolKey);
     return { pool, created: !existing, operation: op };
   }
 
-  async delete(sub: string, rg: string, clusterName: string, name: string, pre: Preconditions = {}): Promise<Operation | undefined> {
+  delete(sub: string, rg: string, clusterName: string, name: string, pre: Preconditions = {}): Promise<Operation | undefined> {
+    return admit(() => this.deleteOnce(sub, rg, clusterName, name, pre));
+  }
+
+  private async deleteOnce(sub: string, rg: string, clusterName: string, name: string, pre: Preconditions): Promise<Operation | undefined> {
     const c = await this.ctx.store.get<ManagedCluster>(KIND.cluster, keys.cluster(sub, rg, clusterName));
     if (!c) throw clusterNotFound(rg, clusterName);
     if (c.value.operationId) throw clusterBusy(c.value, c.value.operationId);
@@ -101,7 +110,7 @@ export class AgentPoolService {
     if (p.value.mode === 'System') await this.requireAnotherSystemPool(c.key, p.value.name);
     const { op, write } = this.ops.start(sub, c.value.location, ids.agentPool(sub, c.value.resourceGroup, c.value.name, p.value.name), { kind: KIND.agentPool, key: poolKey }, 'Delete');
     const next: AgentPool = { ...p.value, provisioningState: 'Deleting', deleting: true, operationId: op.id, eTag: this.ctx.ids.uuid() };
-    await this.ctx.store.commit([{ op: 'put', kind: KIND.agentPool, key: poolKey, value: next, expectRev: p.rev }, write]);
+    await this.ctx.store.commit([clusterGuard(c, true), { op: 'put', kind: KIND.agentPool, key: poolKey, value: next, expectRev: p.rev }, write]);
     this.ctx.queue.enqueue(KIND.agentPool, poolKey);
     return op;
   }
@@ -134,4 +143,15 @@ export class AgentPoolService {
       );
     }
   }
+}
+
+/**
+ * The cluster had no operation running when a pool operation was admitted: the commit is guarded
+ * on its revision (busy.ts admit()). Creating or deleting a pool changes the cluster's set of
+ * pools (its agentPoolProfiles), so that commit also writes the cluster record, unchanged: a
+ * cluster operation admitted meanwhile, which guarded the pools it saw, then loses its commit
+ * instead of missing the new pool.
+ */
+function clusterGuard(c: StoredObject<ManagedCluster>, poolSetChanges: boolean): WriteOp {
+  return poolSetChanges ? { op: 'put', kind: KIND.cluster, key: c.key, value: c.value, expectRev: c.rev } : { op: 'check', kind: KIND.cluster, key: c.key, expectRev: c.rev };
 }

@@ -16,7 +16,7 @@ import { checkSecurityUpdate, TRUSTED_LAUNCH_FEATURE } from '../rules/trusted-la
 import type { WriteOp } from '../store/store.js';
 import { applyPoolUpdate, buildNewPool, poolConfig, requireVersion, type AgentPoolSpec } from './agent-pool-spec.js';
 import { clusterNotFound } from './agent-pools.js';
-import { checkPreconditions, clusterBusy, poolBusy, type Preconditions } from './busy.js';
+import { admit, checkPreconditions, clusterBusy, poolBusy, type Preconditions } from './busy.js';
 import type { PlatformContext } from './context.js';
 import { DEFAULT_TENANT_ID } from './identity.js';
 import { OperationService } from './operations.js';
@@ -75,7 +75,11 @@ export class ClusterService {
     return pools.sort((a, b) => (order.get(a.name) ?? 1e9) - (order.get(b.name) ?? 1e9) || a.createdAt - b.createdAt);
   }
 
-  async createOrUpdate(sub: string, rg: string, name: string, spec: ManagedClusterSpec, pre: Preconditions = {}): Promise<{ cluster: ManagedCluster; pools: AgentPool[]; created: boolean; operation: Operation }> {
+  createOrUpdate(sub: string, rg: string, name: string, spec: ManagedClusterSpec, pre: Preconditions = {}): Promise<{ cluster: ManagedCluster; pools: AgentPool[]; created: boolean; operation: Operation }> {
+    return admit(() => this.createOrUpdateOnce(sub, rg, name, spec, pre));
+  }
+
+  private async createOrUpdateOnce(sub: string, rg: string, name: string, spec: ManagedClusterSpec, pre: Preconditions): Promise<{ cluster: ManagedCluster; pools: AgentPool[]; created: boolean; operation: Operation }> {
     // 1.
     const group = await this.ctx.store.get<ResourceGroup>(KIND.resourceGroup, keys.resourceGroup(sub, rg));
     if (!group) throw resourceGroupNotFound(rg);
@@ -190,6 +194,9 @@ export class ClusterService {
       const pool: AgentPool = { ...next, provisioningState: reimage ? 'Updating' : 'Scaling', operationId: op.id, eTag: this.ctx.ids.uuid() };
       writes.push({ op: 'put', kind: KIND.agentPool, key: p.key, value: pool, expectRev: p.rev });
     }
+    // Every pool was idle when this operation was admitted: the ones it does not change stay guarded (busy.ts admit()).
+    const written = new Set(writes.map((w) => w.key));
+    for (const p of pools) if (!written.has(p.key)) writes.push({ op: 'check', kind: KIND.agentPool, key: p.key, expectRev: p.rev });
     const cluster: ManagedCluster = {
       ...cur,
       tags: spec.tags ? { ...spec.tags } : cur.tags,
@@ -200,13 +207,17 @@ export class ClusterService {
       eTag: this.ctx.ids.uuid(),
     };
     await this.ctx.store.commit([{ op: 'put', kind: KIND.cluster, key, value: cluster, expectRev: existing.rev }, ...writes, write]);
-    for (const w of writes) this.ctx.queue.enqueue(KIND.agentPool, w.key);
+    for (const w of writes) if (w.op === 'put') this.ctx.queue.enqueue(KIND.agentPool, w.key);
     this.ctx.queue.enqueue(KIND.cluster, key);
     const all = (await this.ctx.store.list<AgentPool>(KIND.agentPool, { prefix: `${key}/` })).map((p) => p.value);
     return { cluster, pools: all, created: false, operation: op };
   }
 
-  async delete(sub: string, rg: string, name: string, pre: Preconditions = {}): Promise<Operation | undefined> {
+  delete(sub: string, rg: string, name: string, pre: Preconditions = {}): Promise<Operation | undefined> {
+    return admit(() => this.deleteOnce(sub, rg, name, pre));
+  }
+
+  private async deleteOnce(sub: string, rg: string, name: string, pre: Preconditions): Promise<Operation | undefined> {
     const key = keys.cluster(sub, rg, name);
     const c = await this.ctx.store.get<ManagedCluster>(KIND.cluster, key);
     if (!c) return undefined;
@@ -216,7 +227,8 @@ export class ClusterService {
     const pools = await this.ctx.store.list<AgentPool>(KIND.agentPool, { prefix: `${key}/` });
     for (const p of pools) if (p.value.operationId) throw poolBusy(p.value);
     const { op, write } = this.ops.start(sub, c.value.location, ids.cluster(sub, c.value.resourceGroup, c.value.name), { kind: KIND.cluster, key }, 'Delete');
-    await this.ctx.store.commit([{ op: 'put', kind: KIND.cluster, key, value: { ...c.value, deleting: true, provisioningState: 'Deleting', operationId: op.id }, expectRev: c.rev }, write]);
+    const idle = pools.map((p): WriteOp => ({ op: 'check', kind: KIND.agentPool, key: p.key, expectRev: p.rev }));
+    await this.ctx.store.commit([{ op: 'put', kind: KIND.cluster, key, value: { ...c.value, deleting: true, provisioningState: 'Deleting', operationId: op.id }, expectRev: c.rev }, ...idle, write]);
     this.ctx.queue.enqueue(KIND.cluster, key);
     return op;
   }

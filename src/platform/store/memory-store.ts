@@ -52,7 +52,7 @@ export class MemoryStore implements Store {
 
   async commit(ops: readonly WriteOp[]): Promise<number> {
     for (const op of ops) {
-      if ((op.op === 'put' || op.op === 'delete') && op.expectRev !== undefined) {
+      if (op.op !== 'putBlob' && op.op !== 'deleteBlob' && op.expectRev !== undefined) {
         const actual = this.objects.get(op.kind)?.get(op.key)?.rev ?? 0;
         if (actual !== op.expectRev) throw new StoreConflictError(op.kind, op.key, op.expectRev, actual);
       }
@@ -71,7 +71,7 @@ export class MemoryStore implements Store {
         changes.push({ rev, kind: op.kind, key: op.key, type: 'delete', value: JSON.parse(old.json) });
       } else if (op.op === 'putBlob') {
         this.blobs.set(`${op.kind}\0${op.key}`, op.data.slice());
-      } else {
+      } else if (op.op === 'deleteBlob') {
         this.blobs.delete(`${op.kind}\0${op.key}`);
       }
     }

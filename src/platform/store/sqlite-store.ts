@@ -94,7 +94,7 @@ export class SqliteStore implements Store {
     const run = this.db.transaction(() => {
       // 1. conditions
       for (const op of ops) {
-        if ((op.op === 'put' || op.op === 'delete') && op.expectRev !== undefined) {
+        if (op.op !== 'putBlob' && op.op !== 'deleteBlob' && op.expectRev !== undefined) {
           const actual = this.stmt.revOf.get(op.kind, op.key)?.rev ?? 0;
           if (actual !== op.expectRev) throw new StoreConflictError(op.kind, op.key, op.expectRev, actual);
         }
@@ -125,6 +125,8 @@ export class SqliteStore implements Store {
             break;
           case 'deleteBlob':
             this.stmt.delBlob.run(op.kind, op.key);
+            break;
+          case 'check':
             break;
         }
       }

@@ -23,7 +23,13 @@ export type WriteOp =
   | { readonly op: 'put'; readonly kind: string; readonly key: string; readonly value: unknown; readonly expectRev?: number }
   | { readonly op: 'delete'; readonly kind: string; readonly key: string; readonly expectRev?: number }
   | { readonly op: 'putBlob'; readonly kind: string; readonly key: string; readonly data: Uint8Array }
-  | { readonly op: 'deleteBlob'; readonly kind: string; readonly key: string };
+  | { readonly op: 'deleteBlob'; readonly kind: string; readonly key: string }
+  /**
+   * A condition only (etcd's Txn compare): the commit fails with StoreConflictError unless `key`
+   * is at `expectRev` (0: absent); nothing is written. Guards a decision taken on a record the
+   * commit does not change — e.g. "the cluster has no operation running" for a pool's operation.
+   */
+  | { readonly op: 'check'; readonly kind: string; readonly key: string; readonly expectRev: number };
 
 export interface Change {
   readonly rev: number;

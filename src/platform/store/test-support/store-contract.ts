@@ -41,6 +41,21 @@ export function storeContract(name: string, open: (opts?: { history?: number }) 
       await s.close();
     });
 
+    it('a check op is a condition only: it guards the commit and writes nothing, not even a blob of its key', async () => {
+      const s = await open();
+      const rc = await put(s, 'cluster', 'c', { op: undefined }, 0);
+      await s.commit([{ op: 'putBlob', kind: 'cluster', key: 'c', data: Uint8Array.of(9) }]);
+      const rev = await s.commit([{ op: 'check', kind: 'cluster', key: 'c', expectRev: rc }, { op: 'put', kind: 'pool', key: 'p', value: 1 }]);
+      expect((await s.get('cluster', 'c'))?.rev).toBe(rc);
+      expect([...((await s.getBlob('cluster', 'c')) ?? [])]).toEqual([9]);
+      expect((await s.get('pool', 'p'))?.rev).toBe(rev);
+      await put(s, 'cluster', 'c', { op: 'busy' }, rc);
+      await expect(s.commit([{ op: 'check', kind: 'cluster', key: 'c', expectRev: rc }, { op: 'put', kind: 'pool', key: 'p', value: 2 }])).rejects.toBeInstanceOf(StoreConflictError);
+      await expect(s.commit([{ op: 'check', kind: 'cluster', key: 'gone', expectRev: 0 }, { op: 'put', kind: 'pool', key: 'q', value: 1 }])).resolves.toBeGreaterThan(rev);
+      expect((await s.get('pool', 'p'))?.value).toBe(1);
+      await s.close();
+    });
+
     it('update() retries read-modify-write until it wins', async () => {
       const s = await open();
       await put(s, 'c', 'n', 0);
