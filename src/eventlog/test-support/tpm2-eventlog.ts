@@ -1,5 +1,5 @@
 /** Run Debian's tpm2_eventlog (tpm2-tools 5.4) on bytes and parse its YAML (failsafe schema). */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +9,15 @@ import type { Tree } from '../tpm2-tools-tree.js';
 
 let dir: string | undefined;
 
+/** Its output, and what it printed on stderr (its WARN/ERROR lines, e.g. a digest that does not match its event data). */
 export function runTpm2Eventlog(bytes: Uint8Array, name = 'log.bin', version: 1 | 2 = 2): { yaml: any; stderr: string } {
   dir ??= mkdtempSync(join(tmpdir(), 'tl-eventlog-'));
   const file = join(dir, name);
   writeFileSync(file, bytes);
-  const out = execFileSync('tpm2_eventlog', [`--eventlog-version=${version}`, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
-  return { yaml: normalize54(parseTpm2ToolsYaml(out)), stderr: '' };
+  const r = spawnSync('tpm2_eventlog', [`--eventlog-version=${version}`, file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw new Error(`tpm2_eventlog ${name} exited ${r.status}: ${r.stderr}`);
+  return { yaml: normalize54(parseTpm2ToolsYaml(r.stdout)), stderr: r.stderr };
 }
 
 /** 5.4 prints each line of a multi-line string as its own double-quoted scalar, without the newline. */
