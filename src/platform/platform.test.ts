@@ -42,6 +42,20 @@ describe('feature registration and propagation (the document: register, wait, re
     expect((await h.platform.registrations.featureGate(h.sub, 'Microsoft.ContainerService', 'TrustedLaunchPreview')).effective).toBe(true);
   });
 
+  it('unregisters: Registered → Unregistering → Unregistered, and once propagated Trusted Launch is refused again', async () => {
+    const h = await harness();
+    await registerTrustedLaunch(h);
+    expect((await h.platform.registrations.unregisterFeature(h.sub, 'Microsoft.ContainerService', 'TrustedLaunchPreview')).state).toBe('Unregistering');
+    expect((await h.platform.registrations.unregisterFeature(h.sub, 'Microsoft.ContainerService', 'TrustedLaunchPreview')).state).toBe('Unregistering');
+    await h.pass(200);
+    expect((await h.platform.registrations.getFeature(h.sub, 'Microsoft.ContainerService', 'TrustedLaunchPreview')).state).toBe('Unregistered');
+    await h.platform.registrations.registerProvider(h.sub, 'Microsoft.ContainerService');
+    await h.pass(100);
+    expect((await h.platform.registrations.featureGate(h.sub, 'Microsoft.ContainerService', 'TrustedLaunchPreview')).effective).toBe(false);
+    expect((await errorOf(clusterWith(h, 'rg', 'c', { enableVTPM: true }))).code).toBe('SubscriptionNotRegisteredForFeature');
+    expect(await h.store.count(KIND.cluster)).toBe(0);
+  });
+
   it('refuses an unknown feature with FeatureNotFound', async () => {
     const h = await harness();
     const e = await errorOf(h.platform.registrations.registerFeature(h.sub, 'Microsoft.ContainerService', 'StartStopPreview'));
@@ -173,6 +187,35 @@ describe('clusters and pools through their lifecycle', () => {
     expect(await h.store.count(KIND.vm)).toBe(0);
     expect(await h.store.count(KIND.agentPool)).toBe(0);
     await expect(h.platform.resourceGroups.get(h.sub, 'MC_rg_c_eastus')).rejects.toMatchObject({ code: 'ResourceGroupNotFound' });
+  });
+});
+
+describe('pool names and node counts', () => {
+  const refused: [string, Record<string, unknown>, string][] = [
+    ['a Windows pool name longer than 6 characters', { name: 'winpool', osType: 'Windows', mode: 'User' }, 'agentPoolProfile.name'],
+    ['a User pool of more than 1,000 nodes', { count: 1001 }, 'agentPoolProfile.count'],
+    ['a System pool of 0 nodes', { count: 0, mode: 'System' }, 'agentPoolProfile.count'],
+    ['a negative node count', { count: -1 }, 'agentPoolProfile.count'],
+  ];
+  for (const [what, spec, target] of refused) {
+    it(`refuses ${what}: InvalidParameter on ${target}, and stores nothing`, async () => {
+      const h = await harness();
+      await clusterWith(h, 'rg', 'c', {}, 1);
+      await h.pass(100);
+      const { name = 'np', ...rest } = spec as { name?: string };
+      const e = await errorOf(h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', name, { count: 1, ...rest }));
+      expect([e.kind, e.code, e.target]).toEqual(['Invalid', 'InvalidParameter', target]);
+      expect(await h.store.count(KIND.agentPool)).toBe(1);
+    });
+  }
+
+  it('accepts a 6-character Windows pool name and a User pool of 0 nodes', async () => {
+    const h = await harness();
+    await clusterWith(h, 'rg', 'c', {}, 1);
+    await h.pass(100);
+    expect((await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'winpol', { count: 1, osType: 'Windows', mode: 'User' })).pool.osType).toBe('Windows');
+    await h.pass(100);
+    expect((await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'empty', { count: 0 })).pool.count).toBe(0);
   });
 });
 
