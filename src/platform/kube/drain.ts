@@ -5,10 +5,15 @@
  * them on another node that matches, or leaves them Pending with a FailedScheduling event; a pod
  * pinned to `secure-boot=true` never lands on a node without it.
  *
+ * Both reimage paths use it: the agent pool reconciler (pool update: new generation, maxSurge at a
+ * time) through `hooks.drainVm`, and a single VM's reimage (`tl vm reimage`, Compute's reimage
+ * action; services/vms.ts) through the same hook.
+ *
  * Steps of `drainVm`:
  *   1. find the VM's cluster and Node (no Node, or the cluster is being deleted: nothing to drain),
- *   2. cordon: spec.unschedulable, remembering that the platform did it (`…/cordoned-for`) so the
- *      node is uncordoned when it comes back on the new generation; a user's cordon is left alone,
+ *   2. cordon: spec.unschedulable, remembering that the platform did it (`…/cordoned-for`, with the
+ *      VM's generation and boot it was drained on) so the node is uncordoned when it is Ready again
+ *      after the reimage (`uncordonAfterReimage` in nodes/desired.ts); a user's cordon is left alone,
  *   3. evict every pod bound there that has not finished: delete it and recreate it Pending,
  *   4. commit it all at once with compare-and-swap, and record the Drain event.
  */
@@ -19,7 +24,7 @@ import type { PlatformContext } from '../services/context.js';
 import type { WriteOp } from '../store/store.js';
 import type { KubeCache } from './cache.js';
 import type { EventRecorder } from './events.js';
-import { ANNOTATION_CORDONED_FOR } from './nodes/desired.js';
+import { ANNOTATION_CORDONED_FOR, cordonedFor } from './nodes/desired.js';
 import { normalizeNodeTaints } from './nodes/lifecycle.js';
 import { qosClass } from './pods/requests.js';
 import { objectKey, resourceInfo } from './resources.js';
@@ -53,7 +58,7 @@ export class Drainer {
       const cordoned: Node = normalizeNodeTaints(
         {
           ...node.obj,
-          metadata: { ...node.obj.metadata, annotations: { ...node.obj.metadata.annotations, [ANNOTATION_CORDONED_FOR]: `${reason}@${vm.model.generation}` } },
+          metadata: { ...node.obj.metadata, annotations: { ...node.obj.metadata.annotations, [ANNOTATION_CORDONED_FOR]: cordonedFor(reason, vm) } },
           spec: { ...node.obj.spec, unschedulable: true },
         },
         t,

@@ -138,3 +138,104 @@ describe('reimage drain', () => {
     expect(h.events().some((e) => (e as { reason?: string }).reason === 'Drain')).toBe(true);
   });
 });
+
+describe('single-VM reimage drain (tl vm reimage)', () => {
+  const NODE_RG = 'MC_rg_c_eastus';
+  const vmOf = async (h: Awaited<ReturnType<typeof kubeHarness>>, name: string) => (await h.platform.vms.find(h.sub, NODE_RG, name)).vm;
+
+  it('cordons the node and evicts its pods before the reimage, and uncordons it once it is Ready again', async () => {
+    const h = await kubeHarness({ count: 2, enableVTPM: true, enableSecureBoot: true });
+    const [n0, n1] = h.nodes().map((n) => n.metadata.name);
+    await h.createPod('web', { nodeName: n0! });
+    await h.pass(50);
+    const before = h.pods()[0]!;
+    expect([before.spec.nodeName, before.status.phase]).toEqual([n0, 'Running']);
+
+    const { vm, operation } = await h.platform.vms.act(await h.platform.vms.find(h.sub, NODE_RG, n0!), 'reimage');
+    expect(vm.stage).toBe('Reimaging');
+    expect(operation).toBeDefined();
+    // Drained before the reimage started: the node is cordoned (and tainted as the node lifecycle
+    // controller taints a cordoned node), the pod was evicted, recreated and placed on the other node.
+    const cordoned = h.get<import('./types.js').Node>('nodes', n0!)!;
+    expect(cordoned.spec.unschedulable).toBe(true);
+    expect(cordoned.spec.taints).toEqual(expect.arrayContaining([expect.objectContaining({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' })]));
+    expect(h.events(n0!).some((e) => (e as { reason?: string }).reason === 'Drain')).toBe(true);
+    await h.pass(10, 5);
+    const moved = h.pods()[0]!;
+    expect(moved.metadata.name).toBe('web');
+    expect(moved.metadata.uid).not.toBe(before.metadata.uid);
+    expect(moved.spec.nodeName).toBe(n1);
+
+    // Cordoned for as long as the VM is away (Reimaging, then Booting).
+    const stages = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      const v = await vmOf(h, n0!);
+      if (v.stage === 'Running') break;
+      stages.add(v.stage);
+      expect(h.get<import('./types.js').Node>('nodes', n0!)!.spec.unschedulable).toBe(true);
+      await h.pass(5, 5);
+    }
+    expect([...stages]).toEqual(['Reimaging', 'Booting']);
+
+    await h.pass(50);
+    const back = await vmOf(h, n0!);
+    expect(back.stage).toBe('Running');
+    expect(back.model.generation).toBe(1);
+    expect(back.operationId).toBeUndefined();
+    const node = h.get<import('./types.js').Node>('nodes', n0!)!;
+    expect(node.status.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(node.spec.unschedulable).toBeUndefined();
+    expect(node.spec.taints ?? []).not.toEqual(expect.arrayContaining([expect.objectContaining({ key: 'node.kubernetes.io/unschedulable' })]));
+    expect(node.metadata.annotations?.['trusted-launch.local/cordoned-for']).toBeUndefined();
+    // The new pod stays where it was placed; a new one may go to the reimaged node again.
+    expect(h.pods()[0]!.spec.nodeName).toBe(n1);
+    await h.createPod('again', { nodeSelector: { 'kubernetes.io/hostname': n0! } });
+    await h.pass(50);
+    expect(h.pods().find((p) => p.metadata.name === 'again')).toMatchObject({ spec: { nodeName: n0 }, status: { phase: 'Running' } });
+  });
+
+  it("leaves a user's cordon alone", async () => {
+    const h = await kubeHarness({ count: 2 });
+    const n0 = h.nodes()[0]!.metadata.name;
+    const nodes = (await import('./resources.js')).resourceInfo('nodes');
+    await h.platform.kube.registry.guaranteedUpdate(h.uid, nodes, undefined, n0, (cur) => ({ ...cur, spec: { ...(cur as import('./types.js').Node).spec, unschedulable: true } }));
+    await h.platform.vms.act(await h.platform.vms.find(h.sub, NODE_RG, n0), 'reimage');
+    await h.pass(200);
+    expect((await vmOf(h, n0)).stage).toBe('Running');
+    const node = h.get<import('./types.js').Node>('nodes', n0)!;
+    expect(node.spec.unschedulable).toBe(true);
+    expect(node.metadata.annotations?.['trusted-launch.local/cordoned-for']).toBeUndefined();
+  });
+
+  it('still reimages a VM that has no Kubernetes node (its boot failed, so it never registered)', async () => {
+    let failures = 0;
+    const h = await kubeHarness({ count: 2, hooks: { bootVm: async (vm) => (vm.instanceId === 1 && failures++ === 0 ? { ok: false, failure: { code: 'SecureBootViolation', message: 'shim not signed' } } : { ok: true }) } });
+    const names = h.nodes().map((n) => n.metadata.name);
+    expect(names).toHaveLength(1);
+    const failedName = names[0]!.replace(/000000$/, '000001');
+    expect((await vmOf(h, failedName)).stage).toBe('Failed');
+    const { vm } = await h.platform.vms.act(await h.platform.vms.find(h.sub, NODE_RG, failedName), 'reimage');
+    expect(vm.stage).toBe('Reimaging');
+    await h.pass(200);
+    expect((await vmOf(h, failedName)).stage).toBe('Running');
+    const node = h.get<import('./types.js').Node>('nodes', failedName)!;
+    expect(node.spec.unschedulable).toBeUndefined();
+    expect(node.status.conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+  });
+
+  it('still reimages without a Kubernetes layer (no drain hook)', async () => {
+    const h = await kubeHarness({ count: 1 });
+    const { VmService } = await import('../services/vms.js');
+    const bare = new VmService({ ...h.platform.ctx, hooks: {} });
+    const n0 = h.nodes()[0]!.metadata.name;
+    await h.createPod('web', { nodeName: n0 });
+    await h.pass(50);
+    const { vm } = await bare.act(await bare.find(h.sub, NODE_RG, n0), 'reimage');
+    expect(vm.stage).toBe('Reimaging');
+    // No drain ran: the node was not cordoned and its pod was not evicted.
+    expect(h.get<import('./types.js').Node>('nodes', n0)!.spec.unschedulable).toBeUndefined();
+    expect(h.pods()[0]!.spec.nodeName).toBe(n0);
+    await h.pass(200);
+    expect((await vmOf(h, n0)).stage).toBe('Running');
+  });
+});

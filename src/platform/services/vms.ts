@@ -3,13 +3,16 @@
  * Microsoft.Compute actions on the resource manager). A restart is a power cycle: the vTPM's
  * PCRs reset and the next boot is verified and measured again. A reimage restores the node
  * image (and so removes any tamper). Nothing here may run while the VM's pool is changing.
+ * A reimage first cordons and drains the VM's Kubernetes node (issue 9) through the same
+ * `hooks.drainVm` the agent pool reconciler calls before a pool's rolling reimage; the node is
+ * uncordoned when it is Ready again after the reimage (kube/nodes/desired.ts).
  */
 import { conflict, invalid, notFound } from '../errors.js';
 import { KIND, ids, keys, parseComputerName } from '../model/keys.js';
 import type { AgentPool, Operation, ScaleSet, VirtualMachine } from '../model/types.js';
 import { dueAt } from '../reconcile/vm-stages.js';
 import { TAMPER_KIND, type Tamper, type TamperComponent } from '../boot/tamper.js';
-import type { WriteOp } from '../store/store.js';
+import { StoreConflictError, type WriteOp } from '../store/store.js';
 import { poolBusy } from './busy.js';
 import type { PlatformContext } from './context.js';
 import { OperationService } from './operations.js';
@@ -31,6 +34,8 @@ export interface BootRecord {
 }
 
 export const BOOT_RECORD_KIND = 'bootRecord';
+/** How often a single VM's reimage tries its drain when the drain's compare-and-swap conflicts. */
+const DRAIN_ATTEMPTS = 5;
 export const EVENT_LOG_KIND = 'tcgEventLog';
 export const IMA_LOG_KIND = 'imaLog';
 
@@ -76,6 +81,7 @@ export class VmService {
         next = { ...rest, stage: 'Stopped' };
         break;
       case 'reimage':
+        await this.drain(vm);
         next = { ...rest, stage: 'Reimaging', stageDueAt: dueAt('Reimaging', now, this.ctx.timing)! };
         writes.push({ op: 'delete', kind: TAMPER_KIND, key: found.key });
         break;
@@ -88,6 +94,28 @@ export class VmService {
     await this.ctx.store.commit([{ op: 'put', kind: KIND.vm, key: found.key, value: next, expectRev: found.rev }, write, ...writes]);
     this.ctx.queue.enqueue(KIND.agentPool, vm.poolKey);
     return { vm: next, operation: op };
+  }
+
+  /**
+   * Issue 9: "Reimage cordons and drains a node first" — the pool reconciler's drain hook, called
+   * here for a single VM. No hook (no Kubernetes layer) or no Node: nothing to do. The drain
+   * commits with compare-and-swap; a pod or node written meanwhile (a kubelet status update) makes
+   * it conflict, so it is tried again on the fresh cache; if it still cannot drain, the reimage is
+   * refused (409) rather than run on an undrained node. (Should the VM's own write below then
+   * conflict, the node stays cordoned until the VM next boots.)
+   */
+  private async drain(vm: VirtualMachine): Promise<void> {
+    const hook = this.ctx.hooks.drainVm;
+    if (!hook) return;
+    for (let attempt = 1; attempt <= DRAIN_ATTEMPTS; attempt++) {
+      try {
+        if (await hook(vm, 'Reimage')) return;
+        break;
+      } catch (e) {
+        if (!(e instanceof StoreConflictError)) throw e;
+      }
+    }
+    throw conflict('OperationNotAllowed', `Operation 'reimage' is not allowed on VM '${vm.computerName}' since its node could not be drained yet. Try again later.`);
   }
 
   /** Record a tamper; it takes effect at the VM's next boot. */

@@ -34,6 +34,26 @@ export const ANNOTATION_POOL_LABELS = 'trusted-launch.local/nodepool-labels';
 export const ANNOTATION_POOL_TAINTS = 'trusted-launch.local/nodepool-taints';
 export const ANNOTATION_CORDONED_FOR = 'trusted-launch.local/cordoned-for';
 
+/**
+ * The value of ANNOTATION_CORDONED_FOR the drain writes: `Reason@generation@lastBootAt` — the VM's
+ * model generation and boot (ms) the node was drained on. (Written before as `Reason@generation`.)
+ */
+export const cordonedFor = (reason: 'Reimage' | 'Delete', vm: VirtualMachine): string => `${reason}@${vm.model.generation}@${vm.lastBootAt ?? 0}`;
+
+/**
+ * Whether a node the platform cordoned for a reimage is back: its VM runs again and has been
+ * reimaged since the drain — either onto a newer pool generation (pool update) or, for a single
+ * VM's reimage that keeps the generation, it has booted since (its lastBootAt moved past the boot
+ * recorded at the drain). Until then the node stays cordoned, also while the VM is Reimaging or
+ * Booting, or if its boot failed.
+ */
+export function uncordonAfterReimage(annotation: string, vm: VirtualMachine, up: boolean): boolean {
+  const [reason, gen, bootAt] = annotation.split('@');
+  if (!up || reason !== 'Reimage') return false;
+  if (vm.model.generation > Number(gen)) return true;
+  return bootAt !== undefined && (vm.lastBootAt ?? 0) > Number(bootAt);
+}
+
 export interface NodeInputs {
   readonly vm: VirtualMachine;
   readonly pool: AgentPool;
@@ -128,7 +148,7 @@ export function desiredNode(i: NodeInputs): Node | undefined {
     taints.push((existing?.spec.taints ?? []).find((x) => x.key === QUARANTINE_TAINT) ?? { key: QUARANTINE_TAINT, value: 'true', effect: 'NoSchedule', timeAdded: t });
   }
 
-  // Cordon by the platform's drain is lifted once the VM runs the pool generation it was drained for.
+  // Cordon by the platform's drain is lifted once the VM is up again after the reimage it was drained for.
   const annotations: Record<string, string> = {
     'node.alpha.kubernetes.io/ttl': '0',
     'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
@@ -138,12 +158,9 @@ export function desiredNode(i: NodeInputs): Node | undefined {
   };
   let unschedulable = existing?.spec.unschedulable ?? false;
   const cordon = prevAnn[ANNOTATION_CORDONED_FOR];
-  if (cordon && up) {
-    const [reason, gen] = cordon.split('@');
-    if (reason === 'Reimage' && vm.model.generation > Number(gen)) {
-      unschedulable = false;
-      delete annotations[ANNOTATION_CORDONED_FOR];
-    }
+  if (cordon && uncordonAfterReimage(cordon, vm, up)) {
+    unschedulable = false;
+    delete annotations[ANNOTATION_CORDONED_FOR];
   }
   if (!annotations[ANNOTATION_POOL_LABELS]) delete annotations[ANNOTATION_POOL_LABELS];
   if (!annotations[ANNOTATION_POOL_TAINTS]) delete annotations[ANNOTATION_POOL_TAINTS];
