@@ -209,7 +209,11 @@ async function scheduling(figures: Figure[]): Promise<void> {
     unit: 'pods/s',
     limit: { name: 'the Store committing the same 10,000 binding writes in batches of 256', value: storeRate, unit: 'pods/s' },
     ratio: rate / storeRate,
-    peer: { name: 'kube-scheduler scheduler_perf CI threshold, SchedulingNodeAffinity/5000Nodes_10000Pods (SchedulingBasic: 680)', value: 220, unit: 'pods/s' },
+    // kubernetes/kubernetes test/integration/scheduler_perf: the minimum Average SchedulingThroughput
+    // ci-benchmark-scheduler-perf accepts (set below the historical minimum, PR #126871) —
+    // affinity/performance-config.yaml SchedulingNodeAffinity/5000Nodes_10000Pods: 220;
+    // misc/performance-config.yaml SchedulingBasic/5000Nodes_10000Pods: 270.
+    peer: { name: 'kube-scheduler scheduler_perf CI threshold (minimum accepted average), SchedulingNodeAffinity/5000Nodes_10000Pods (SchedulingBasic/5000Nodes_10000Pods: 270)', value: 220, unit: 'pods/s' },
     target: '≥ 5,000 pods/s, every pod on a node with its labels',
     met: rate >= 5000 && misplaced === 0,
   });
