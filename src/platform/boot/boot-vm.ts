@@ -16,8 +16,11 @@
  *   5. firmware measures ExitBootServices (PCR 5),
  *   6. the kernel starts IMA (boot_aggregate over PCRs 0–9 into PCR 10) and loads modules: each is
  *      measured by IMA and, with Secure Boot, refused on its own when its signature fails.
- * A refusal in steps 2–4 stops the boot: the result names the component, its signer and why.
+ * A refusal in steps 2–4 stops the boot: the result names the component, its signer and why. So
+ * does a component that is not a PE/COFF image: with Secure Boot on, verification refuses it; with
+ * it off, the loader (firmware LoadImage, shim, grub) cannot load it.
  */
+import { isTlError } from '../../core/errors.js';
 import { hash, TPM_ALG_SHA1, TPM_ALG_SHA256 } from '../../core/hash.js';
 import { EFI_IMAGE_SECURITY_DATABASE_GUID, SHIM_LOCK_GUID, dp, encodeDevicePath, encodeLoadOption, LOAD_OPTION_ACTIVE } from '../../core/efi/index.js';
 import { EventLogBuilder, ima, type AppendedEvent, type PcrValues } from '../../eventlog/index.js';
@@ -64,7 +67,8 @@ export interface ModuleLoad {
 
 export interface VmBootResult {
   readonly ok: boolean;
-  readonly failure?: { readonly component: string; readonly stage: 'shim' | 'bootloader' | 'kernel'; readonly signer?: string; readonly reason: string };
+  /** `SecureBoot`: verification refused the component; `LoadError`: it is not a loadable PE/COFF image. */
+  readonly failure?: { readonly kind: 'SecureBoot' | 'LoadError'; readonly component: string; readonly stage: Stage; readonly signer?: string; readonly reason: string };
   readonly serialLog: string;
   /** The TCG PC Client event log (binary_bios_measurements), when the VM has a vTPM. */
   readonly eventLog?: Uint8Array;
@@ -76,6 +80,8 @@ export interface VmBootResult {
   /** Authenticode SHA-256 digests of the boot applications that ran, for reference values. */
   readonly applications: readonly { readonly stage: string; readonly name: string; readonly sha256: string }[];
 }
+
+type Stage = 'shim' | 'bootloader' | 'kernel';
 
 export const BANKS = [TPM_ALG_SHA1, TPM_ALG_SHA256] as const;
 export const FIRMWARE_VERSION = 'Hyper-V UEFI Release v4.1';
@@ -146,7 +152,7 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
   const chain = i.secureBoot
     ? verifyBootChain({ trust: { db, dbx }, shim, bootloader: grub, kernel, names }, i.cache)
     : undefined;
-  const verdict = (stage: 'shim' | 'bootloader' | 'kernel') => chain?.stages.find((s) => s.stage === stage) as (ImageVerdict & { stage: string }) | undefined;
+  const verdict = (stage: Stage) => chain?.stages.find((s) => s.stage === stage) as (ImageVerdict & { stage: string }) | undefined;
   const shimInfo = i.secureBoot ? safe(() => i.cache.readShim(shim)) : undefined;
   const logged = new Set<string>();
   const authority = async (v: ImageVerdict | undefined) => {
@@ -159,19 +165,30 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
     // One EFI_SIGNATURE_DATA (owner ‖ entry) per authority (PFP §10.4.4; UEFI 2.10 §32.4.1): the builder adds the owner.
     await extend(log.variableAuthority(entry.database === 'db' ? 'db' : 'Shim', entry.database === 'db' ? EFI_IMAGE_SECURITY_DATABASE_GUID : SHIM_LOCK_GUID, entry.owner, entry.data));
   };
-  const refuse = (stage: 'shim' | 'bootloader' | 'kernel', v: ImageVerdict): VmBootResult => ({
+  const stop = (failure: NonNullable<VmBootResult['failure']>): VmBootResult => ({
     ok: false,
-    failure: { component: v.component, stage, ...(v.signer ? { signer: v.signer } : {}), reason: v.reason },
+    failure,
     serialLog: con.text(),
     ...(log ? { eventLog: log.bytes(), pcrs: log.pcrs() } : {}),
     modules: [],
     applications,
   });
-  const app = async (stage: string, name: string, bytes: Uint8Array) => {
-    const digests = authenticode(bytes);
+  const refuse = (stage: Stage, v: ImageVerdict): VmBootResult =>
+    stop({ kind: 'SecureBoot', component: v.component, stage, ...(v.signer ? { signer: v.signer } : {}), reason: v.reason });
+  /** Measure and "run" a boot application; undefined when it is not a PE/COFF image (nothing is measured). */
+  const app = async (stage: Stage, name: string, bytes: Uint8Array): Promise<{ stage: Stage; name: string; reason: string } | undefined> => {
+    let digests;
+    try {
+      digests = authenticode(bytes);
+    } catch (e) {
+      if (!isTlError(e)) throw e;
+      return { stage, name, reason: `not a valid PE/COFF image: ${e.message}` };
+    }
     applications.push({ stage, name, sha256: hex(digests[TPM_ALG_SHA256]!) });
     if (log) await extend(log.bootApplication(digests, { length: BigInt(bytes.length) }));
+    return undefined;
   };
+  const loadError = (f: { stage: Stage; name: string; reason: string }): VmBootResult => stop({ kind: 'LoadError', component: f.name, stage: f.stage, reason: f.reason });
 
   // 2. Firmware → shim
   const shimV = verdict('shim');
@@ -180,7 +197,13 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
     return refuse('shim', shimV);
   }
   await authority(shimV);
-  await app('shim', names.shim, shim);
+  const shimErr = await app('shim', names.shim, shim);
+  if (shimErr) {
+    // Hyper-V Gen2 firmware's boot summary when LoadImage fails (EFI_UNSUPPORTED, UEFI 2.10 §7.4).
+    con.raw('Virtual Machine Boot Summary').raw('').raw('1. SCSI Disk (0,0)    The boot loader did not load an operating system.').raw('');
+    con.raw(`   ${shimPath}: ${shimErr.reason}`).raw('').raw('No operating system was loaded. Your virtual machine may be configured incorrectly.');
+    return loadError(shimErr);
+  }
 
   // 3. shim → grub
   if (log) {
@@ -194,7 +217,12 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
     return refuse('bootloader', grubV);
   }
   await authority(grubV);
-  await app('bootloader', names.bootloader, grub);
+  const grubErr = await app('bootloader', names.bootloader, grub);
+  if (grubErr) {
+    // shim's handle_image: read_header() fails with EFI_UNSUPPORTED.
+    con.raw(`shim: ${names.bootloader}: ${grubErr.reason}`).raw('Failed to read header: Unsupported').raw('Failed to load image: Unsupported').raw('start_image() returned Unsupported');
+    return loadError(grubErr);
+  }
   con.raw('GNU GRUB  version 2.06');
 
   // 4. grub → kernel
@@ -211,7 +239,13 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
     return refuse('kernel', kernelV);
   }
   await authority(kernelV);
-  await app('kernel', names.kernel, kernel);
+  const kernelErr = await app('kernel', names.kernel, kernel);
+  if (kernelErr) {
+    // grub's linux loader rejects a file without the EFI stub's PE header.
+    con.raw(`error: ../../grub-core/loader/i386/efi/linux.c: ${names.kernel}: ${kernelErr.reason}.`);
+    con.raw('error: ../../grub-core/loader/i386/efi/linux.c:256:you need to load the kernel first.').raw('Press any key to continue...');
+    return loadError(kernelErr);
+  }
   if (log) {
     await extend(log.grubString('kernel_cmdline: ', `${kernelPath} ${cmdline}`));
     if (img.initrd) await extend(log.grubFile(img.meta.initrdPath, img.initrd));

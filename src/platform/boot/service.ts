@@ -67,13 +67,14 @@ export class VmBootService {
     writes.push(result.imaLog ? { op: 'putBlob', kind: IMA_LOG_KIND, key: vmKey, data: result.imaLog } : { op: 'deleteBlob', kind: IMA_LOG_KIND, key: vmKey });
     if (result.ok) return { ok: true, writes };
     const f = result.failure!;
+    const diagnostics = `The VM did not boot; see its boot diagnostics (tl vm boot-diagnostics get-boot-log --resource-group ${vm.nodeResourceGroup} --name ${vm.computerName}).`;
     return {
       ok: false,
       writes,
-      failure: {
-        code: 'SecureBootViolation',
-        message: `Secure Boot refused to boot ${f.component} (${f.stage}${f.signer ? `, signed by ${f.signer}` : ''}): ${f.reason}. The VM did not boot; see its boot diagnostics (tl vm boot-diagnostics get-boot-log --resource-group ${vm.nodeResourceGroup} --name ${vm.computerName}).`,
-      },
+      failure:
+        f.kind === 'LoadError'
+          ? { code: 'InvalidBootImage', message: `Node image ${imageName}: ${f.component} (${f.stage}) could not be loaded: ${f.reason}. ${diagnostics}` }
+          : { code: 'SecureBootViolation', message: `Secure Boot refused to boot ${f.component} (${f.stage}${f.signer ? `, signed by ${f.signer}` : ''}): ${f.reason}. ${diagnostics}` },
     };
   }
 

@@ -14,6 +14,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { encodeName, ext, issueCertificate } from '../../core/asn1/index.js';
 import { concat, utf8 } from '../../core/bytes.js';
+import { isTlError } from '../../core/errors.js';
 import { EFI_CERT_X509_GUID, encodeSignatureList } from '../../core/efi/index.js';
 import { parsePeFile } from '../../uefi/index.js';
 import { invalid } from '../errors.js';
@@ -38,13 +39,21 @@ export function parseTamperComponent(c: string): TamperComponent {
   return c as TamperComponent;
 }
 
-/** A copy of a PE image with one byte changed inside its first section (covered by Authenticode). */
+/**
+ * A copy of a PE image with one byte changed inside its first section (covered by Authenticode).
+ * Bytes that are not a PE image (a stored image that bypassed import checks) get a byte changed
+ * all the same: the boot then fails to load them, as it would untampered.
+ */
 export function patchImage(bytes: Uint8Array): Uint8Array {
-  const pe = parsePeFile(bytes);
-  const s = pe.sections[0];
-  const at = s ? s.pointerToRawData + Math.min(1, s.sizeOfRawData - 1) : 0x40;
+  let at = 0x40;
+  try {
+    const s = parsePeFile(bytes).sections[0];
+    if (s) at = s.pointerToRawData + Math.min(1, s.sizeOfRawData - 1);
+  } catch (e) {
+    if (!isTlError(e)) throw e;
+  }
   const out = bytes.slice();
-  out[at] = (out[at]! ^ 0x5a) & 0xff;
+  if (at < out.length) out[at] = (out[at]! ^ 0x5a) & 0xff;
   return out;
 }
 

@@ -5,8 +5,9 @@
  * by content) while measurement stays per VM.
  */
 import { nodeImageVersion } from '../catalog/node-images.js';
-import { databaseFromCertificates, databaseFromSignatureLists, type SignatureDatabase } from '../../uefi/index.js';
-import { invalid, notFound } from '../errors.js';
+import { isTlError } from '../../core/errors.js';
+import { databaseFromCertificates, databaseFromSignatureLists, parsePeFile, type SignatureDatabase } from '../../uefi/index.js';
+import { DomainError, invalid, notFound } from '../errors.js';
 import type { Store, WriteOp } from '../store/store.js';
 import { buildPlatformImages, sha256Hex, type BuiltFile, type BuiltImage, KERNEL_PATH, INITRD_PATH } from './build.js';
 import { loadOrCreateFirmwarePki } from './pki.js';
@@ -100,6 +101,7 @@ export class ImageService {
   /** Import an operator's boot chain (e.g. Debian's signed shim, grub and kernel) as an image. */
   async import(req: ImportRequest): Promise<NodeImage> {
     if (!/^[A-Za-z0-9][-A-Za-z0-9_.]{0,79}$/.test(req.name)) throw invalid('InvalidParameter', `Image name '${req.name}' is invalid: use 1-80 letters, digits, '-', '_' and '.'.`, 'name');
+    requireBootApplications(req);
     const platform = await this.get(PLATFORM_IMAGES.trustedLaunch);
     const cmdline = req.cmdline ?? platform.meta.cmdline;
     const built: BuiltImage = {
@@ -162,5 +164,25 @@ export class ImageService {
       firmware,
       trust: { db: databaseFromSignatureLists('db', firmware.db), dbx: databaseFromSignatureLists('dbx', firmware.dbx) },
     };
+  }
+}
+
+/**
+ * Firmware, shim and grub load only PE/COFF images (UEFI 2.10 §2.1.1; PE Format §2–§4): a shim,
+ * grub or kernel that does not parse could never boot, so the import is refused naming each one.
+ */
+function requireBootApplications(req: ImportRequest): void {
+  const bad: DomainError[] = [];
+  for (const k of ['shim', 'bootloader', 'kernel'] as const) {
+    try {
+      parsePeFile(req[k].bytes);
+    } catch (e) {
+      if (!isTlError(e)) throw e;
+      bad.push(invalid('InvalidParameter', `properties.${k} (${req[k].name}) does not parse as a PE/COFF image: ${e.message}. The ${k} must be an EFI application (a signed .efi or a kernel built with the EFI stub).`, k));
+    }
+  }
+  if (bad.length === 1) throw bad[0]!;
+  if (bad.length > 1) {
+    throw new DomainError('Invalid', 'InvalidParameter', `${bad.map((b) => b.target).join(', ')} are not PE/COFF images; see details.`, { target: bad[0]!.target!, details: bad });
   }
 }
