@@ -6,14 +6,16 @@
  * Pending with kube-scheduler's FailedScheduling event.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCluster, kubectl, mcPath, registerTrustedLaunch, userKubeconfig, V, type Kubectl } from '../support/kube.js';
-import { armRequest, startServer, waitFor, type TestServer } from '../support/server.js';
+import { createCluster, kubectl, registerTrustedLaunch, userKubeconfig, type Kubectl } from '../support/kube.js';
+import { cliEnv, tl, type CliEnv } from '../support/cli.js';
+import { startServer, waitFor, type TestServer } from '../support/server.js';
 
 let s: TestServer;
+let env: CliEnv;
 let k: Kubectl;
 let dir: string;
 
@@ -39,7 +41,13 @@ beforeAll(async () => {
     { name: 'vtpmpool', count: 1, enableVTPM: true },
     { name: 'mynodepool', count: 3, enableVTPM: true, enableSecureBoot: true, maxSurge: '1' },
   ]);
-  k = kubectl(await userKubeconfig(s, 'myResourceGroup', 'myAKSCluster'));
+  // kubectl reads the kubeconfig `az aks get-credentials` merged into ~/.kube/config, as the document's user does.
+  env = cliEnv(s);
+  // The preview flags (--disable-secure-boot) come with the aks-preview extension, as in the document.
+  if ((await tl(env, 'extension add --name aks-preview')).code !== 0) throw new Error('extension add failed');
+  const cred = await tl(env, 'aks get-credentials --resource-group myResourceGroup --name myAKSCluster');
+  if (cred.code !== 0) throw new Error(`get-credentials: ${cred.stderr}`);
+  k = kubectl(readFileSync(join(env.home, '.kube', 'config'), 'utf8'));
   dir = join(k.kubeconfigPath, '..');
   for (const [file, key, quoted] of [
     ['sb.yaml', 'kubernetes.azure.com/secure-boot', true],
@@ -62,8 +70,11 @@ const ok = async (args: string[]) => {
 const table = (out: string) => out.trim().split('\n').slice(1).map((l) => l.split(/\s{2,}/));
 
 describe('kubectl against the cluster', () => {
-  it('get-credentials gives a kubeconfig named as AKS names it', async () => {
-    const cfg = parse(await userKubeconfig(s, 'myResourceGroup', 'myAKSCluster'));
+  it('get-credentials gives a kubeconfig named as AKS names it: the one merged into ~/.kube/config is listClusterUserCredential\'s', async () => {
+    const cfg = parse(readFileSync(join(env.home, '.kube', 'config'), 'utf8'));
+    const arm = parse(await userKubeconfig(s, 'myResourceGroup', 'myAKSCluster'));
+    // (each credential call issues its own client certificate: the user entries share their name only)
+    expect([cfg.clusters, cfg.contexts, cfg.users.map((u: { name: string }) => u.name)]).toEqual([arm.clusters, arm.contexts, arm.users.map((u: { name: string }) => u.name)]);
     expect(cfg['current-context']).toBe('myAKSCluster');
     expect(cfg.users[0].name).toBe('clusterUser_myResourceGroup_myAKSCluster');
     expect(cfg.clusters[0].cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/clusters\/[0-9a-z]{24}$/);
@@ -169,12 +180,10 @@ describe('kubectl against the cluster', () => {
     watch.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
       await waitFor(async () => out.includes('Running'), 'watch shows the running pod');
-      // az aks nodepool update --disable-secure-boot
-      const pool = `${mcPath(s, 'myResourceGroup', 'myAKSCluster')}/agentPools/mynodepool`;
-      const cur = (await armRequest(s, 'GET', `${pool}?${V}`)).json;
-      const put = await armRequest(s, 'PUT', `${pool}?${V}`, { properties: { ...cur.properties, securityProfile: { enableVTPM: true, enableSecureBoot: false } } });
-      expect(put.status).toBe(200);
-      await waitFor(async () => (await armRequest(s, 'GET', `${pool}?${V}`)).json.properties.provisioningState === 'Succeeded', 'reimage finished', 60_000);
+      // The document's command; like az, it waits for the reimage to finish.
+      const update = await tl(env, 'aks nodepool update --resource-group myResourceGroup --cluster-name myAKSCluster --name mynodepool --disable-secure-boot');
+      expect(update.code, update.stderr).toBe(0);
+      expect(update.json).toMatchObject({ provisioningState: 'Succeeded', securityProfile: { enableSecureBoot: false, enableVtpm: true } });
       await waitFor(async () => (await k.run(['get', 'events', '--field-selector', 'involvedObject.name=sb,reason=FailedScheduling'])).stdout.includes("5 node(s) didn't match"), 'final FailedScheduling');
     } finally {
       watch.kill();
