@@ -5,28 +5,16 @@
  * with Secure Boot and vTPM on. A modified copy of the kernel is refused, naming the kernel and
  * the Debian signer.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EFI_GLOBAL_VARIABLE, EFI_IMAGE_SECURITY_DATABASE_GUID } from '../../src/core/efi/index.js';
-import { builtinKeys, findVariable, parseVariableStore } from '../../src/uefi/index.js';
-import { debianBoot, debianKernel, vmlinuxOf } from '../../src/uefi/test-support/fixtures.js';
+import { importDebianChain } from '../support/debian-image.js';
+import { registerTrustedLaunch } from '../support/kube.js';
 import { armRequest, startServer, waitFor, type TestServer } from '../support/server.js';
 
 let s: TestServer;
 let SUB: string;
 const V = 'api-version=2024-09-01';
-const P = 'api-version=2026-11-01';
 const MC = () => `/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c`;
 const NODE_RG = 'MC_rg_c_eastus';
-
-async function upload(bytes: Uint8Array, name: string): Promise<{ name: string; sha256: string }> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const r = await armRequest(s, 'PUT', `/providers/TrustedLaunch.Platform/imageFiles/${sha256}?${P}`, undefined, { rawBody: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream' } });
-  expect(r.status, r.text).toBe(201);
-  return { name, sha256 };
-}
 
 async function poolVms(pool: string): Promise<{ instanceId: string; properties: { osProfile: { computerName: string } } }[]> {
   const sets = await armRequest(s, 'GET', `/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/Microsoft.Compute/virtualMachineScaleSets?api-version=2024-07-01`);
@@ -35,42 +23,14 @@ async function poolVms(pool: string): Promise<{ instanceId: string; properties: 
 }
 
 beforeAll(async () => {
-  const boot = debianBoot();
-  const kernel = debianKernel();
   s = await startServer();
   SUB = s.profile.subscriptionId;
-  // The document's preparation: feature, provider, group, cluster.
-  await armRequest(s, 'POST', `/subscriptions/${SUB}/providers/Microsoft.Features/providers/Microsoft.ContainerService/features/TrustedLaunchPreview/register?api-version=2021-07-01`);
-  await waitFor(async () => (await armRequest(s, 'GET', `/subscriptions/${SUB}/providers/Microsoft.Features/providers/Microsoft.ContainerService/features/TrustedLaunchPreview?api-version=2021-07-01`)).json.properties.state === 'Registered', 'feature');
-  await armRequest(s, 'POST', `/subscriptions/${SUB}/providers/Microsoft.ContainerService/register?api-version=2025-04-01`);
-  await waitFor(async () => (await armRequest(s, 'GET', `/subscriptions/${SUB}/providers/Microsoft.ContainerService?api-version=2025-04-01`)).json.registrationState === 'Registered', 'provider');
+  await registerTrustedLaunch(s);
   await armRequest(s, 'PUT', `/subscriptions/${SUB}/resourcegroups/rg?api-version=2025-04-01`, { location: 'eastus' });
   await armRequest(s, 'PUT', `${MC()}?${V}`, { location: 'eastus', properties: { agentPoolProfiles: [{ name: 'nodepool1', count: 1, mode: 'System' }] } });
 
   // Import Debian's chain with OVMF's Microsoft PK/KEK/db/dbx and the kernel's built-in key.
-  const vars = parseVariableStore(new Uint8Array(readFileSync(boot.ovmfMsVars)));
-  const variable = (name: string, guid: string) => findVariable(vars, name, guid)!.data;
-  const keys = builtinKeys(vmlinuxOf(kernel.vmlinuz)).certs.map((c) => c.cert.der);
-  const file = (p: string) => new Uint8Array(readFileSync(p));
-  const image = {
-    properties: {
-      osDistro: 'Debian',
-      osVersion: '12',
-      shim: await upload(file(boot.shimSigned), 'shimx64.efi.signed'),
-      bootloader: await upload(file(boot.grubSigned), 'grubx64.efi.signed'),
-      kernel: await upload(file(kernel.vmlinuz), basename(kernel.vmlinuz)),
-      modules: await Promise.all(kernel.modules.map((m) => upload(file(m), basename(m)))),
-      kernelKeys: await Promise.all(keys.map((k, i) => upload(k, `builtin-${i}.der`))),
-      firmware: {
-        PK: await upload(variable('PK', EFI_GLOBAL_VARIABLE), 'PK'),
-        KEK: await upload(variable('KEK', EFI_GLOBAL_VARIABLE), 'KEK'),
-        db: await upload(variable('db', EFI_IMAGE_SECURITY_DATABASE_GUID), 'db'),
-        dbx: await upload(variable('dbx', EFI_IMAGE_SECURITY_DATABASE_GUID), 'dbx'),
-      },
-      cmdline: 'root=/dev/sda1 ro quiet',
-    },
-  };
-  const put = await armRequest(s, 'PUT', `/providers/TrustedLaunch.Platform/nodeImages/debian12?${P}`, image);
+  const put = await importDebianChain(s);
   expect(put.status, put.text).toBe(201);
   await waitFor(async () => (await armRequest(s, 'GET', `${MC()}?${V}`)).json.properties.provisioningState === 'Succeeded', 'cluster', 30_000);
 }, 300_000);

@@ -3,20 +3,14 @@
  * with ARM's 400 error envelope (code, message, target naming the kernel and the parse error)
  * and no image is defined.
  */
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IMAGE_API as P, uploadImageFile } from '../support/debian-image.js';
 import { armRequest, startServer, type TestServer } from '../support/server.js';
 
 let s: TestServer;
-const P = 'api-version=2026-11-01';
 const NS = '/providers/TrustedLaunch.Platform';
 
-async function upload(bytes: Uint8Array, name: string): Promise<{ name: string; sha256: string }> {
-  const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const r = await armRequest(s, 'PUT', `${NS}/imageFiles/${sha256}?${P}`, undefined, { rawBody: Buffer.from(bytes), headers: { 'content-type': 'application/octet-stream' } });
-  expect(r.status, r.text).toBe(201);
-  return { name, sha256 };
-}
+const upload = (bytes: Uint8Array, name: string) => uploadImageFile(s, bytes, name);
 
 beforeAll(async () => {
   s = await startServer();
