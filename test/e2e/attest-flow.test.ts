@@ -11,7 +11,7 @@
  */
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, tl, type CliEnv } from '../support/cli.js';
+import { cliEnv, prepareTrustedLaunch, tl, type CliEnv } from '../support/cli.js';
 import { armRequest, startServer, waitFor, type TestServer } from '../support/server.js';
 
 let server: TestServer;
@@ -42,10 +42,7 @@ async function nodeVm(computerName: string): Promise<string> {
 beforeAll(async () => {
   server = await startServer();
   env = cliEnv(server);
-  await run('extension add --name aks-preview');
-  await run('feature register --namespace Microsoft.ContainerService --name TrustedLaunchPreview');
-  await waitFor(async () => (await tl(env, 'feature show --namespace Microsoft.ContainerService --name TrustedLaunchPreview --query properties.state -o tsv')).stdout === 'Registered\n', 'the feature');
-  await run('provider register --namespace Microsoft.ContainerService --wait');
+  await prepareTrustedLaunch(env);
   await run('group create --name myResourceGroup --location eastus');
   await run('aks create --name myAKSCluster --resource-group myResourceGroup --node-count 2 --enable-secure-boot --enable-vtpm --enable-managed-identity --no-ssh-key');
   await waitFor(async () => {

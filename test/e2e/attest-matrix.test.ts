@@ -19,7 +19,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, tl, type CliEnv } from '../support/cli.js';
+import { cliEnv, prepareTrustedLaunch, tl, type CliEnv } from '../support/cli.js';
 import { armRequest, REPO, startServer, waitFor, type TestServer } from '../support/server.js';
 
 const COMPONENTS = ['shim', 'grub', 'kernel', 'module', 'cmdline', 'db', 'dbx'] as const;
@@ -66,10 +66,7 @@ const key = (pool: string, component: string) => `${pool}/${component}`;
 beforeAll(async () => {
   server = await startServer();
   env = cliEnv(server);
-  await run('extension add --name aks-preview');
-  await run('feature register --namespace Microsoft.ContainerService --name TrustedLaunchPreview');
-  await waitFor(async () => (await tl(env, 'feature show --namespace Microsoft.ContainerService --name TrustedLaunchPreview --query properties.state -o tsv')).stdout === 'Registered\n', 'the feature');
-  await run('provider register --namespace Microsoft.ContainerService --wait');
+  await prepareTrustedLaunch(env);
   await run('group create --name matrix --location eastus');
   await run('aks create --name matrix --resource-group matrix --node-count 1 --no-ssh-key');
   await run('attestation policy set --resource-group matrix --cluster-name matrix --secure-boot audit');

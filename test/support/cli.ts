@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/framework/io.js';
-import { TL_BIN, type TestServer } from './server.js';
+import { TL_BIN, waitFor, type TestServer } from './server.js';
 
 export interface CliResult {
   readonly code: number;
@@ -121,4 +121,18 @@ export function shell(env: CliEnv, script: string, timeoutMs = 60_000): Promise<
       resolve({ code: code ?? -1, stdout, stderr, json: parseJson(stdout) });
     });
   });
+}
+
+/**
+ * The document's preparation through the CLI: `az extension add --name aks-preview`, `az feature
+ * register` of TrustedLaunchPreview until it is Registered, then `az provider register --wait`.
+ */
+export async function prepareTrustedLaunch(env: CliEnv): Promise<void> {
+  for (const line of ['extension add --name aks-preview', 'feature register --namespace Microsoft.ContainerService --name TrustedLaunchPreview']) {
+    const r = await tl(env, `${line} --only-show-errors`);
+    if (r.code !== 0) throw new Error(`${line}: ${r.stderr}`);
+  }
+  await waitFor(async () => (await tl(env, 'feature show --namespace Microsoft.ContainerService --name TrustedLaunchPreview --query properties.state -o tsv')).stdout === 'Registered\n', 'the feature to be Registered');
+  const p = await tl(env, 'provider register --namespace Microsoft.ContainerService --wait --only-show-errors');
+  if (p.code !== 0) throw new Error(`provider register: ${p.stderr}`);
 }
