@@ -180,7 +180,7 @@ const CASES: Case[] = [
     run: async () => ({
       ...(await pair(a, (e) => ({ ...e, ekCertificate: issueEkCertificate(f.ca, publicKeyOf(a.identity.ek), TPM_ID, EXPIRED) }))),
       component: 'EK certificate',
-      message: /valid from 2024-01-01T00:00:00\.000Z to 2025-12-31T00:00:00\.000Z, not at 2026-11-01/,
+      message: /^The EK certificate is valid from 2024-01-01T00:00:00\.000Z to 2025-12-31T00:00:00\.000Z, not at 2026-11-01/,
     }),
   },
   {
@@ -189,7 +189,7 @@ const CASES: Case[] = [
     run: async () => ({
       ...(await pair(a, (e) => ({ ...e, ekCertificate: e.akCertificate! }))),
       component: 'EK certificate',
-      message: /does not include 2\.23\.133\.8\.1 \(tcg-kp-EKCertificate\)/,
+      message: /^The EK certificate has an extendedKeyUsage \(.*\) that does not include 2\.23\.133\.8\.1 \(tcg-kp-EKCertificate\)/,
     }),
   },
   // ---- 3/4 AK ------------------------------------------------------------------------------
@@ -228,7 +228,7 @@ const CASES: Case[] = [
     run: async () => ({
       ...(await pair(a, (e) => ({ ...e, akCertificate: e.ekCertificate }))),
       component: 'AK certificate',
-      message: /does not include 2\.23\.133\.8\.3 \(tcg-kp-AIKCertificate\)/,
+      message: /^The AK certificate has an extendedKeyUsage \(.*\) that does not include 2\.23\.133\.8\.3 \(tcg-kp-AIKCertificate\)/,
     }),
   },
   {
@@ -237,7 +237,7 @@ const CASES: Case[] = [
     run: async () => ({
       ...(await pair(a, (e) => ({ ...e, akCertificate: issueAkCertificate(f.ca, publicKeyOf(a.identity.ak), 'fa-a', TPM_ID, EXPIRED) }))),
       component: 'AK certificate',
-      message: /valid from 2024-01-01T00:00:00\.000Z to 2025-12-31T00:00:00\.000Z, not at 2026-11-01/,
+      message: /^The AK certificate is valid from 2024-01-01T00:00:00\.000Z to 2025-12-31T00:00:00\.000Z, not at 2026-11-01/,
     }),
   },
   // ---- 5 quote -----------------------------------------------------------------------------

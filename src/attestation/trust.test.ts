@@ -57,7 +57,7 @@ describe('TrustStore', () => {
   it('refuses a CA it does not know at all, listing the trusted ones', () => {
     const stranger = createVtpmCa({ commonName: 'swtpm-localca' });
     const r = store.check(issueEkCertificate(stranger, key, id), 'ek', now);
-    expect(!r.ok && r.message).toBe('issued by "O = Trusted Launch, CN = swtpm-localca", which is not a trusted vTPM CA (trusted: "O = Trusted Launch, CN = Platform vTPM CA")');
+    expect(!r.ok && r.message).toBe('is issued by "O = Trusted Launch, CN = swtpm-localca", which is not a trusted vTPM CA (trusted: "O = Trusted Launch, CN = Platform vTPM CA")');
   });
 
   it('refuses an expired certificate, and a certificate for another role', () => {

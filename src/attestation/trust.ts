@@ -31,7 +31,7 @@ export type CertificateRole = 'ek' | 'ak';
 
 export type CertificateCheck =
   | { readonly ok: true; readonly cert: Certificate; readonly anchor: string }
-  | { readonly ok: false; readonly problem: 'invalid' | 'untrusted' | 'expired' | 'usage'; readonly message: string; readonly cert?: Certificate };
+  | { readonly ok: false; readonly problem: 'invalid' | 'untrusted' | 'expired' | 'usage'; /** A predicate completing "The EK certificate …" (is …, has …, does not …). */ readonly message: string; readonly cert?: Certificate };
 
 const EKU: Record<CertificateRole, string> = { ek: OID.tcgKpEKCertificate, ak: OID.tcgKpAIKCertificate };
 
@@ -65,19 +65,19 @@ export class TrustStore {
     if (!chained.ok) return chained;
     const { cert } = chained;
     if (now < cert.notBefore.getTime() || now > cert.notAfter.getTime()) {
-      return { ok: false, problem: 'expired', message: `valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}, not at ${new Date(now).toISOString()}`, cert };
+      return { ok: false, problem: 'expired', message: `is valid from ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}, not at ${new Date(now).toISOString()}`, cert };
     }
     let eku: string[] | undefined;
     try {
       eku = extendedKeyUsage(cert);
     } catch (e) {
       if (!isTlError(e)) throw e;
-      return { ok: false, problem: 'invalid', message: `its extendedKeyUsage does not parse: ${e.message}`, cert };
+      return { ok: false, problem: 'invalid', message: `has an extendedKeyUsage that does not parse: ${e.message}`, cert };
     }
     // TCG EK Credential Profile §3.2.15: an EK certificate names tcg-kp-EKCertificate; Azure's
     // AK certificates name tcg-kp-AIKCertificate. A certificate without the extension is not restricted.
     if (eku && !eku.includes(EKU[role])) {
-      return { ok: false, problem: 'usage', message: `its extendedKeyUsage (${eku.join(', ')}) does not include ${EKU[role]} (${role === 'ek' ? 'tcg-kp-EKCertificate' : 'tcg-kp-AIKCertificate'})`, cert };
+      return { ok: false, problem: 'usage', message: `has an extendedKeyUsage (${eku.join(', ')}) that does not include ${EKU[role]} (${role === 'ek' ? 'tcg-kp-EKCertificate' : 'tcg-kp-AIKCertificate'})`, cert };
     }
     return chained;
   }
@@ -102,7 +102,7 @@ export class TrustStore {
       cert = parseCertificate(der);
     } catch (e) {
       if (!isTlError(e)) throw e;
-      return { ok: false, problem: 'invalid', message: e.message };
+      return { ok: false, problem: 'invalid', message: `does not parse: ${e.message}` };
     }
     const issuer = Buffer.from(cert.issuer.der).toString('hex');
     const candidates = this.anchors.filter((a) => a.subject === issuer);
@@ -114,8 +114,8 @@ export class TrustStore {
       ok: false,
       problem: 'untrusted',
       message: candidates.length
-        ? `issued by "${by}" but its signature does not verify with that trusted CA's key`
-        : `issued by "${by}", which is not a trusted vTPM CA (trusted: ${this.anchors.map((a) => `"${formatName(a.cert.subject)}"`).join(', ') || 'none'})`,
+        ? `is issued by "${by}" but its signature does not verify with that trusted CA's key`
+        : `is issued by "${by}", which is not a trusted vTPM CA (trusted: ${this.anchors.map((a) => `"${formatName(a.cert.subject)}"`).join(', ') || 'none'})`,
       cert,
     };
   }
