@@ -11,6 +11,7 @@ import type { Node } from '../kube/types.js';
 import { clusterKeyOfPool } from '../reconcile/agent-pool.js';
 import type { VirtualMachine } from '../model/types.js';
 import { harness, registerTrustedLaunch, type Harness } from '../test-support/harness.js';
+import { VTPM_STATE_KIND } from '../vtpm/service.js';
 import type { SecurityAlert } from './alerts.js';
 import type { AttestationBinding, AttestationRecord } from './types.js';
 
@@ -92,6 +93,22 @@ describe('guest attestation in the platform', () => {
     // Reconciling again does not duplicate it.
     await h.platform.attestation!.run(found.key);
     expect((await h.store.list<SecurityAlert>(KIND.securityAlert)).filter((a) => a.value.computerName === vm.computerName)).toHaveLength(1);
+  });
+
+  it('reports PlatformError with agent.unavailable, naming the vTPM error, when the agent cannot quote; the next good attestation is Healthy again', async () => {
+    const { key, vm } = (await vmsOf('aks-tl-'))[0]!;
+    const saved = (await h.store.getBlob(VTPM_STATE_KIND, key))!;
+    // The AK is evicted from the vTPM (as a guest with owner authority could do): no quote is possible.
+    const t = await h.platform.vtpm!.open(key, vm.vmId, 'resume');
+    await t.client.evictControl(0x81000003, 0x81000003);
+    await h.store.commit(await t.suspend());
+    const r = (await h.platform.attestation!.attestNow(key))!;
+    expect(r.status).toBe('PlatformError');
+    expect(r.findings).toEqual([expect.objectContaining({ id: 'agent.unavailable', component: 'guest attestation agent', message: expect.stringMatching(/^The agent could not collect evidence: the vTPM did not answer: .+\.$/) })]);
+    expect(h.platform.attestation!.tokenOf(r)).toBeUndefined();
+    // The vTPM state from before the eviction, put back: the agent quotes again and the VM is Healthy.
+    await h.store.commit([{ op: 'putBlob', kind: VTPM_STATE_KIND, key, data: saved }]);
+    expect((await h.platform.attestation!.attestNow(key))!.status).toBe('Healthy');
   });
 
   it('forgets a deleted VM (result, history, binding); its alerts stay', async () => {
