@@ -61,18 +61,26 @@ export async function run(): Promise<Figure[]> {
       met: get.p99 <= 5 && get.achievedRate >= 950 && get.errors + get.statusOther === 0,
     });
 
-    // PUT latency: sequential updates of tags on a pool (each is a full LRO start: validate, commit, reply).
+    // PUT latency under load: updates of tags on a pool (each a full LRO start: validate, commit,
+    // reply), one after another, while the second process keeps GETs coming at 1,000 req/s.
+    let loaded = true;
+    const background = load(`${s.url}${mc}/agentPools/nodepool1?${V}`, s.ca, s.profile.accessToken, 1000, 8).finally(() => (loaded = false));
+    await new Promise((r) => setTimeout(r, 500)); // the load generator is up and at its rate
     const putLat: number[] = [];
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 300 && loaded; i++) {
       await waitFor(async () => (await armRequest(s, 'GET', `${mc}/agentPools/nodepool1?${V}`)).json.properties.provisioningState === 'Succeeded', 'pool idle');
       const t0 = performance.now();
       const r = await armRequest(s, 'PUT', `${mc}/agentPools/nodepool1?${V}`, { properties: { tags: { i: String(i) } } });
       putLat.push(performance.now() - t0);
       if (r.status !== 200) throw new Error(`PUT ${r.status} ${r.text}`);
     }
+    const bg = await background;
+    if (putLat.length < 100) throw new Error(`only ${putLat.length} PUTs ran under load`);
     putLat.sort((a, b) => a - b);
-    figures.push({ name: 'PUT agent pool (update) p50', value: putLat[149]!, unit: 'ms', limit: { name: 'bare node:https p50 (same machine)', value: base.p50, unit: 'ms' }, ratio: putLat[149]! / base.p50 });
-    figures.push({ name: 'PUT agent pool (update) p99', value: putLat[296]!, unit: 'ms', limit: { name: 'bare node:https p99 (same machine)', value: base.p99, unit: 'ms' }, ratio: putLat[296]! / base.p99 });
+    const pct = (q: number) => putLat[Math.min(putLat.length - 1, Math.ceil(q * putLat.length) - 1)]!;
+    const under = `${putLat.length} PUTs while a second process sent GETs at ${Math.round(bg.achievedRate)} req/s (GET p99 ${bg.p99.toFixed(2)} ms, errors ${bg.errors + bg.statusOther})`;
+    figures.push({ name: `PUT agent pool (update) p50, ${under}`, value: pct(0.5), unit: 'ms', limit: { name: 'bare node:https p50 (same machine)', value: base.p50, unit: 'ms' }, ratio: pct(0.5) / base.p50 });
+    figures.push({ name: `PUT agent pool (update) p99, ${under}`, value: pct(0.99), unit: 'ms', limit: { name: 'bare node:https p99 (same machine)', value: base.p99, unit: 'ms' }, ratio: pct(0.99) / base.p99 });
 
     // A 1,000-node pool's records, then 5,000 nodes in all.
     const dbBefore = statSync(join(s.dataDir, 'state.db')).size + (statSync(join(s.dataDir, "state.db-wal"), { throwIfNoEntry: false })?.size ?? 0);
@@ -87,10 +95,19 @@ export async function run(): Promise<Figure[]> {
       await armRequest(s, 'PUT', `${mc}/agentPools/big${n}?${V}`, { properties: { count: n === 5 ? 997 : 1000 } });
       await waitFor(async () => (await armRequest(s, 'GET', `${mc}/agentPools/big${n}?${V}`)).json.properties.provisioningState === 'Succeeded', `big pool ${n}`, 120_000);
     }
-    const rss = rssMiB(s.process.pid!);
-    figures.push({ name: 'server resident memory with 5,000 nodes recorded', value: rss, unit: 'MiB', limit: { name: 'target', value: 300, unit: 'MiB' }, ratio: rss / 300, target: '≤ 300 MB', met: rss <= 300 });
+    // The target is in MB (10^6 bytes): VmRSS is in KiB.
+    const rss = (rssMiB(s.process.pid!) * 1024 * 1024) / 1e6;
+    figures.push({ name: 'server resident memory with 5,000 nodes recorded', value: rss, unit: 'MB', limit: { name: 'target', value: 300, unit: 'MB' }, ratio: rss / 300, target: '≤ 300 MB', met: rss <= 300 });
     const getBig = await load(`${s.url}${mc}/agentPools/big1?${V}`, s.ca, s.profile.accessToken, 1000, 3);
-    figures.push({ name: 'GET agent pool p99 with 5,000 nodes recorded, 1,000 req/s', value: getBig.p99, unit: 'ms', limit: { name: 'bare node:https p99', value: base.p99, unit: 'ms' }, ratio: getBig.p99 / base.p99, target: 'p99 ≤ 5 ms', met: getBig.p99 <= 5 });
+    figures.push({
+      name: `GET agent pool p99 with 5,000 nodes recorded, at ${Math.round(getBig.achievedRate)} req/s (errors ${getBig.errors + getBig.statusOther})`,
+      value: getBig.p99,
+      unit: 'ms',
+      limit: { name: 'bare node:https p99', value: base.p99, unit: 'ms' },
+      ratio: getBig.p99 / base.p99,
+      target: 'p99 ≤ 5 ms at 1,000 requests/s',
+      met: getBig.p99 <= 5 && getBig.achievedRate >= 950 && getBig.errors + getBig.statusOther === 0,
+    });
   } finally {
     await s.stop();
   }
