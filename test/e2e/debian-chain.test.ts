@@ -55,7 +55,12 @@ describe("Debian's signed boot chain on a Trusted Launch pool", () => {
       expect(log.text).not.toMatch(/could not insert/);
       const measured = await armRequest(s, 'GET', `${path}/measuredBootLog?api-version=2024-07-01`);
       expect(measured.status).toBe(200);
+      // The instance view reports the guest OS of the image the VM runs.
+      expect((await armRequest(s, 'GET', `${path}/instanceView?api-version=2024-07-01`)).json).toMatchObject({ osName: 'debian', osVersion: '12', hyperVGeneration: 'V2' });
     }
+    const [system] = await poolVms('nodepool1');
+    const sysPath = `/subscriptions/${SUB}/resourceGroups/${NODE_RG}/providers/Microsoft.Compute/virtualMachineScaleSets/${(system as unknown as { vmss: string }).vmss}/virtualMachines/${system!.instanceId}`;
+    expect((await armRequest(s, 'GET', `${sysPath}?$expand=instanceView&api-version=2024-07-01`)).json.properties.instanceView).toMatchObject({ osName: 'ubuntu', osVersion: '22.04' });
   });
 
   it('refuses a modified copy of the kernel, naming the kernel and the Debian signer', async () => {

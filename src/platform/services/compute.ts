@@ -1,5 +1,7 @@
 /** Read-only views of the scale sets and VMs behind agent pools (Microsoft.Compute). */
+import { imageNameOf } from '../boot/service.js';
 import { notFound } from '../errors.js';
+import { IMAGE_KIND, type NodeImage } from '../images/types.js';
 import { KIND, keys, parseComputerName } from '../model/keys.js';
 import type { AgentPool, ResourceGroup, ScaleSet, VirtualMachine } from '../model/types.js';
 import type { PlatformContext } from './context.js';
@@ -37,6 +39,17 @@ export class ComputeService {
   private async view(key: string, scaleSet: ScaleSet): Promise<ScaleSetView> {
     const pool = (await this.ctx.store.get<AgentPool>(KIND.agentPool, scaleSet.poolKey))?.value;
     return { scaleSet, pool, capacity: await this.ctx.store.count(KIND.vm, `${key}/`) };
+  }
+
+  /**
+   * The guest OS a pool's VMs run, as the VM agent reports it in the instance view (`osName` the
+   * distribution's lowercase id, `osVersion` its release): the node image's — Ubuntu 22.04 for the
+   * platform's, Debian 12 for an imported Debian chain.
+   */
+  async guestOs(pool: AgentPool | undefined): Promise<{ name: string; version: string } | undefined> {
+    if (!pool) return undefined;
+    const image = (await this.ctx.store.get<NodeImage>(IMAGE_KIND, imageNameOf(pool).toLowerCase()))?.value;
+    return image ? { name: image.osDistro.toLowerCase(), version: image.osVersion } : undefined;
   }
 
   async listVms(sub: string, rg: string, scaleSet: string): Promise<VirtualMachine[]> {

@@ -61,12 +61,11 @@ export function scaleSetToWire(v: ScaleSetView): Record<string, unknown> {
 
 const POWER: Record<string, string> = { Creating: 'PowerState/starting', Booting: 'PowerState/starting', Running: 'PowerState/running', Reimaging: 'PowerState/stopped', Deleting: 'PowerState/deallocating', Failed: 'PowerState/stopped', Stopped: 'PowerState/stopped' };
 
-export function vmInstanceView(vm: VirtualMachine): Record<string, unknown> {
+export function vmInstanceView(vm: VirtualMachine, os: { name: string; version: string } | undefined): Record<string, unknown> {
   const provisioning = vm.stage === 'Failed' ? 'ProvisioningState/failed' : vm.stage === 'Running' || vm.stage === 'Stopped' ? 'ProvisioningState/succeeded' : vm.stage === 'Deleting' ? 'ProvisioningState/deleting' : 'ProvisioningState/updating';
   return {
     computerName: vm.computerName,
-    osName: 'ubuntu',
-    osVersion: '22.04',
+    ...(os ? { osName: os.name, osVersion: os.version } : {}),
     hyperVGeneration: 'V2',
     statuses: [
       { code: provisioning, level: vm.stage === 'Failed' ? 'Error' : 'Info', displayStatus: vm.stage === 'Failed' ? 'Provisioning failed' : 'Provisioning succeeded', ...(vm.failure ? { message: `${vm.failure.code}: ${vm.failure.message}` } : {}) },
@@ -76,7 +75,8 @@ export function vmInstanceView(vm: VirtualMachine): Record<string, unknown> {
   };
 }
 
-export function vmToWire(vm: VirtualMachine, location: string, latestGeneration: number | undefined, withInstanceView = false): Record<string, unknown> {
+/** `instanceView`: the guest OS to show in it (ComputeService.guestOs) when the caller expanded it; omitted when undefined. */
+export function vmToWire(vm: VirtualMachine, location: string, latestGeneration: number | undefined, instanceView?: { os: { name: string; version: string } | undefined }): Record<string, unknown> {
   return {
     id: ids.vm(vm.subscriptionId, vm.nodeResourceGroup, vm.vmssName, vm.instanceId),
     name: `${vm.vmssName}_${vm.instanceId}`,
@@ -93,7 +93,7 @@ export function vmToWire(vm: VirtualMachine, location: string, latestGeneration:
       securityProfile: securityProfile(vm.model),
       storageProfile: { imageReference: imageReference(vm.subscriptionId, vm.model.nodeImageVersion) },
       timeCreated: new Date(vm.createdAt).toISOString(),
-      ...(withInstanceView ? { instanceView: vmInstanceView(vm) } : {}),
+      ...(instanceView ? { instanceView: vmInstanceView(vm, instanceView.os) } : {}),
     },
   };
 }

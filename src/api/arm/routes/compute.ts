@@ -29,9 +29,9 @@ export function computeRoutes(d: ArmDeps): Route[] {
       method: 'GET', path: `${VMSS}/{vmScaleSetName}/virtualMachines`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read',
       handler: async (req) => {
         const s = await c.getScaleSet(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!);
-        const expand = req.query.get('$expand') === 'instanceView';
+        const view = req.query.get('$expand') === 'instanceView' ? { os: await c.guestOs(s.pool) } : undefined;
         const vms = await c.listVms(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!);
-        return json(200, { value: vms.map((v) => vmToWire(v, s.scaleSet.location, generation(s.pool), expand)) });
+        return json(200, { value: vms.map((v) => vmToWire(v, s.scaleSet.location, generation(s.pool), view)) });
       },
     },
     {
@@ -39,12 +39,15 @@ export function computeRoutes(d: ArmDeps): Route[] {
       handler: async (req) => {
         const s = await c.getScaleSet(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!);
         const vm = await c.getVm(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!, Number(req.params.instanceId));
-        return json(200, vmToWire(vm, s.scaleSet.location, generation(s.pool), req.query.get('$expand') === 'instanceView'));
+        return json(200, vmToWire(vm, s.scaleSet.location, generation(s.pool), req.query.get('$expand') === 'instanceView' ? { os: await c.guestOs(s.pool) } : undefined));
       },
     },
     {
       method: 'GET', path: `${VMSS}/{vmScaleSetName}/virtualMachines/{instanceId}/instanceView`, auth: 'arm', versions: 'compute', action: 'Microsoft.Compute/virtualMachineScaleSets/virtualMachines/read',
-      handler: async (req) => json(200, vmInstanceView(await c.getVm(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!, Number(req.params.instanceId)))),
+      handler: async (req) => {
+        const s = await c.getScaleSet(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!);
+        return json(200, vmInstanceView(await c.getVm(sub(req.params), req.params.resourceGroupName!, req.params.vmScaleSetName!, Number(req.params.instanceId)), await c.guestOs(s.pool)));
+      },
     },
   ];
 }
