@@ -3,6 +3,7 @@
  * failures an operator must be told about: SBAT revocation, dbx digests, MokListX certificates,
  * tampered bytes anywhere Authenticode covers, unsigned modules.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import fc from 'fast-check';
@@ -11,7 +12,10 @@ import { debianBoot, debianKernel, vmlinuxOf } from '../test-support/fixtures.js
 import { builtinKeys } from '../kmod/kernel-keys.js';
 import { parseModuleSignature } from '../kmod/module-signature.js';
 import { authenticodeDigest, authenticodeRanges } from '../pe/authenticode-digest.js';
-import { parsePeFile } from '../pe/pe-file.js';
+import { parsePeFile, type PeFile } from '../pe/pe-file.js';
+import { parseCertificateTable } from '../pe/win-certificate.js';
+import { inspectSignature } from '../authenticode/signature.js';
+import { WireError } from '../../core/errors.js';
 import { sbatLevel } from '../shim/sbat.js';
 import { readShim } from '../shim/vendor-cert.js';
 import { databaseFromCertificates, databaseFromHashes, type SignatureDatabase } from '../sigdb/database.js';
@@ -99,37 +103,193 @@ describe('the real Debian boot chain', () => {
   });
 });
 
+/**
+ * The one-byte-change property, region by region, on real signed images. Authenticode (and edk2's
+ * HashPeImage) covers: the headers up to SizeOfHeaders minus CheckSum and the Certificate Table
+ * directory entry; every section's SizeOfRawData bytes; and the trailing data between the end of
+ * the hashed sections and the certificate table. The Debian kernel has no trailing data, so the
+ * shim (~128 KB after its last section: the COFF symbol table, the string table that names
+ * ".vendor_cert" and the 8-byte alignment pad sbsign inserted) and Debian's mm/fb helpers are here
+ * for that region.
+ */
 describe('one changed byte anywhere Authenticode covers', () => {
-  it('refuses the kernel with the digest-mismatch reason (sections and trailing data) or a parse reason (headers)', () => {
-    const kernel = input.kernel;
-    const pe = parsePeFile(kernel);
-    const policy = { allow: [readShim(input.shim).vendorDb], deny: [vars.dbx] };
-    const ranges = authenticodeRanges(pe);
-    const total = ranges.reduce((n, [a, b]) => n + (b - a), 0);
-    const at = (k: number): number => {
-      for (const [a, b] of ranges) {
-        if (k < b - a) return a + k;
-        k -= b - a;
+  type Region = 'headers' | 'sections' | 'trailing';
+  interface Subject {
+    name: string;
+    bytes: Uint8Array;
+    policy: { allow: SignatureDatabase[]; deny: SignatureDatabase[] };
+    pe: PeFile;
+    /** The digest the signer signed (from SpcIndirectDataContent). */
+    signed: Uint8Array;
+    /** Covered file ranges per region (sorted, non-overlapping). */
+    regions: Partial<Record<Region, Array<readonly [number, number]>>>;
+    /** The trailing data as one file range [end of the last section, certificate table). */
+    trailing: readonly [number, number];
+  }
+  const subjects = new Map<string, Subject>();
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  const sha256Over = (b: Uint8Array, ranges: ReadonlyArray<readonly [number, number]>) => {
+    const h = createHash('sha256');
+    for (const [a, e] of ranges) h.update(b.subarray(a, e));
+    return new Uint8Array(h.digest());
+  };
+  const mismatch = (computed: Uint8Array, signed: Uint8Array) =>
+    `image SHA256 digest ${hex(computed)} does not match the signed digest ${hex(signed)} (the image was modified after signing)`;
+
+  beforeAll(() => {
+    const f = debianBoot();
+    const vendor = { allow: [readShim(input.shim).vendorDb], deny: [vars.dbx] };
+    const firmware = { allow: [vars.db], deny: [vars.dbx] };
+    const images: Array<[string, Uint8Array, Subject['policy']]> = [
+      ['shimx64.efi', input.shim, firmware],
+      ['mmx64.efi', new Uint8Array(readFileSync(f.mmSigned)), vendor],
+      ['fbx64.efi', new Uint8Array(readFileSync(f.fbSigned)), vendor],
+      ['vmlinuz', input.kernel, vendor],
+    ];
+    for (const [name, bytes, policy] of images) {
+      const pe = parsePeFile(bytes);
+      const sig = inspectSignature(pe, parseCertificateTable(pe)[0]!, 0, new Map());
+      expect(sig.digestAlgorithm).toBe('sha256');
+      const cert = pe.certificateTable!;
+      const sections = pe.sections.filter((s) => s.sizeOfRawData > 0).sort((a, b) => a.pointerToRawData - b.pointerToRawData);
+      const lastEnd = Math.max(...sections.map((s) => s.pointerToRawData + s.sizeOfRawData));
+      // These images lay their sections out back to back after the headers, so the spec's
+      // "SUM_OF_BYTES_HASHED" is the end of the last section and the trailing data starts there.
+      expect(lastEnd).toBe(pe.sizeOfHeaders + sections.reduce((n, s) => n + s.sizeOfRawData, 0));
+      expect(cert.offset + cert.size).toBe(bytes.length);
+      const headers: Array<readonly [number, number]> = [
+        [0, pe.checkSumOffset],
+        [pe.checkSumOffset + 4, pe.securityDirectoryOffset!],
+        [pe.securityDirectoryOffset! + 8, pe.sizeOfHeaders],
+      ];
+      const sectionRanges = sections.map((s) => [s.pointerToRawData, s.pointerToRawData + s.sizeOfRawData] as const);
+      const trailing = [lastEnd, cert.offset] as const;
+      const regions: Subject['regions'] = { headers, sections: sectionRanges };
+      if (trailing[1] > trailing[0]) regions.trailing = [trailing];
+      subjects.set(name, { name, bytes, policy, pe, signed: sig.signedDigest!, regions, trailing });
+    }
+  });
+
+  it('the subjects are allowed as shipped, and what their signers signed includes the trailing data', () => {
+    const shim = subjects.get('shimx64.efi')!;
+    // Debian's shim: ~128 KB between the last section (.sbat, ends 0xdc000) and the certificate table.
+    expect(shim.trailing[1] - shim.trailing[0]).toBeGreaterThan(120_000);
+    expect(shim.pe.pointerToSymbolTable).toBe(shim.trailing[0]); // the COFF symbol table starts right after .sbat
+    expect(subjects.get('vmlinuz')!.regions.trailing).toBeUndefined(); // why the kernel alone never reached it
+    for (const s of subjects.values()) {
+      expect(verifyImage(s.bytes, s.policy, { component: s.name }).allowed, s.name).toBe(true);
+      const covered = [...s.regions.headers!, ...s.regions.sections!];
+      // Microsoft's and Debian's signed digests are over headers + sections + trailing data:
+      // the trailing data is covered by the signature, not just by our implementation.
+      expect(hex(sha256Over(s.bytes, [...covered, ...(s.regions.trailing ?? [])])), s.name).toBe(hex(s.signed));
+      if (s.regions.trailing) expect(hex(sha256Over(s.bytes, covered)), s.name).not.toBe(hex(s.signed));
+    }
+  });
+
+  /**
+   * What a refusal must say for `b`, `s` with one byte changed in `region`:
+   * - section data and trailing data: the layout is unchanged, so the digest over the original
+   *   ranges of the changed bytes does not match the signed one — except that the trailing data
+   *   holds the COFF string table, whose size field the parser reads to resolve "/N" names: a
+   *   change there that puts a name outside the table is refused by the parser instead;
+   * - headers: the parser's reason when the headers no longer parse; "no signature" when the
+   *   change dropped the Certificate Table directory (NumberOfRvaAndSizes ≤ 4); otherwise the
+   *   digest mismatch, naming the signed digest and a different computed one.
+   */
+  function expectRefused(s: Subject, region: Region, off: number, b: Uint8Array): void {
+    const v = verifyImage(b, s.policy, { component: s.name });
+    expect(v.allowed, `${s.name} ${region} byte 0x${off.toString(16)}`).toBe(false);
+    let pe2: PeFile | undefined;
+    let parseError: WireError | undefined;
+    try {
+      pe2 = parsePeFile(b);
+    } catch (e) {
+      if (!(e instanceof WireError)) throw e;
+      parseError = e;
+    }
+    if (region === 'sections') {
+      expect(v.reason).toBe(mismatch(sha256Over(b, authenticodeRanges(s.pe)), s.signed));
+    } else if (region === 'trailing') {
+      const strtab = s.pe.pointerToSymbolTable + 18 * s.pe.numberOfSymbols;
+      if (parseError) {
+        expect(off).toBeGreaterThanOrEqual(strtab);
+        expect(off).toBeLessThan(strtab + 4);
+        expect(v.reason).toMatch(/^not a valid PE\/COFF image: PE\.IMAGE_SECTION_HEADER\.Name: section name offset \/\d+ lies outside the string table \(at offset \d+\)$/);
+      } else {
+        expect(v.reason).toBe(mismatch(sha256Over(b, authenticodeRanges(s.pe)), s.signed));
       }
-      throw new Error('out of range');
-    };
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: total - 1 }), fc.integer({ min: 1, max: 255 }), (k, x) => {
-        const off = at(k);
-        const b = kernel.slice();
-        b[off] = b[off]! ^ x;
-        const v = verifyImage(b, policy, { component: 'vmlinuz' });
-        expect(v.allowed).toBe(false);
-        if (off >= pe.sizeOfHeaders) expect(v.reason).toMatch(/^image SHA256 digest [0-9a-f]{64} does not match the signed digest [0-9a-f]{64} \(the image was modified after signing\)$/);
-      }),
-      { numRuns: 25 },
+    } else if (parseError) {
+      expect(v.reason).toBe(`not a valid PE/COFF image: ${parseError.message}`);
+    } else if (pe2!.numberOfRvaAndSizes <= 4) {
+      expect(v.reason).toBe(`no signature, and its SHA-256 digest is not in ${s.policy.allow[0]!.name}`);
+    } else {
+      const computed = authenticodeDigest(pe2!);
+      expect(hex(computed)).not.toBe(hex(s.signed));
+      expect(v.reason).toBe(mismatch(computed, s.signed));
+    }
+  }
+
+  for (const [name, where] of [
+    ['shimx64.efi', 'the headers, a section or the trailing data'],
+    ['mmx64.efi', 'the headers, a section or the trailing data'],
+    ['fbx64.efi', 'the headers, a section or the trailing data'],
+    ['vmlinuz', 'the headers or a section (it has no trailing data)'],
+  ] as const) {
+    it(`${name}: refused, with the expected reason, for a changed byte in ${where}`, () => {
+      const s = subjects.get(name)!;
+      const regions = Object.keys(s.regions) as Region[];
+      const size = (r: Region) => s.regions[r]!.reduce((n, [a, b]) => n + (b - a), 0);
+      const at = (r: Region, k: number): number => {
+        for (const [a, b] of s.regions[r]!) {
+          if (k < b - a) return a + k;
+          k -= b - a;
+        }
+        throw new Error('out of range');
+      };
+      const hits = new Map<Region, number>();
+      // Boundaries always: the first and last covered byte of every region (for the shim's
+      // trailing data: the symbol table's first byte and the alignment pad before the certificates).
+      const examples: Array<[Region, number, number]> = regions.flatMap((r) => [[r, 0, 0xff] as [Region, number, number], [r, size(r) - 1, 0x01] as [Region, number, number]]);
+      fc.assert(
+        fc.property(
+          fc.constantFrom(...regions).chain((r) => fc.tuple(fc.constant(r), fc.integer({ min: 0, max: size(r) - 1 }), fc.integer({ min: 1, max: 255 }))),
+          ([r, k, x]) => {
+            const off = at(r, k);
+            const b = s.bytes.slice();
+            b[off] = b[off]! ^ x;
+            expectRefused(s, r, off, b);
+            hits.set(r, (hits.get(r) ?? 0) + 1);
+          },
+        ),
+        { numRuns: 45, examples: examples.map((e) => [e]) },
+      );
+      for (const r of regions) expect(hits.get(r) ?? 0, `${name}: ${r} reached`).toBeGreaterThanOrEqual(3);
+    });
+  }
+
+  it("the shim's string-table size lies in the trailing data: a change that hides a section name is refused by the parser", () => {
+    const s = subjects.get('shimx64.efi')!;
+    const strtab = s.pe.pointerToSymbolTable + 18 * s.pe.numberOfSymbols;
+    expect(strtab).toBeGreaterThan(s.trailing[0]);
+    const b = s.bytes.slice();
+    new DataView(b.buffer).setUint32(strtab, 4, true); // an empty table: "/4" (.vendor_cert) now points past it
+    expectRefused(s, 'trailing', strtab, b);
+    expect(verifyImage(b, s.policy).reason).toBe(
+      `not a valid PE/COFF image: PE.IMAGE_SECTION_HEADER.Name: section name offset /4 lies outside the string table (at offset ${s.pe.sections[0]!.headerOffset})`,
     );
   });
 
-  it('still allows the kernel when only the checksum changes (it is excluded)', () => {
-    const pe = parsePeFile(input.kernel);
-    const b = input.kernel.slice();
-    b[pe.checkSumOffset] = b[pe.checkSumOffset]! ^ 0xff;
-    expect(verifyImage(b, { allow: [readShim(input.shim).vendorDb], deny: [vars.dbx] }).allowed).toBe(true);
+  it('still allows every subject when only a CheckSum byte changes (it is excluded)', () => {
+    for (const s of subjects.values()) {
+      const before = verifyImage(s.bytes, s.policy, { component: s.name });
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 255 }), (i, x) => {
+          const b = s.bytes.slice();
+          b[s.pe.checkSumOffset + i] = b[s.pe.checkSumOffset + i]! ^ x;
+          expect(verifyImage(b, s.policy, { component: s.name })).toEqual(before);
+        }),
+        { numRuns: 12, examples: [[0, 0xff], [3, 0xff]] },
+      );
+    }
   });
 });
