@@ -128,11 +128,53 @@ describe('fuzzing the parsers', () => {
     );
   });
 
-  it('refuses a PE whose NumberOfRvaAndSizes does not fit, and long names without a string table, with offsets', () => {
+  it('refuses a PE whose NumberOfRvaAndSizes does not fit, with the offset', () => {
     const b = buildNodeImage({}).slice();
     const pe = parsePeFile(b);
     new DataView(b.buffer).setUint32(pe.optionalHeaderOffset + 108, 40, true);
     expect(() => parsePeFile(b)).toThrow(/NumberOfRvaAndSizes 40 does not fit in SizeOfOptionalHeader 240 \(at offset \d+\)/);
+  });
+
+  it('refuses a long section name ("/N") when the image has no COFF string table, or N lies outside it, naming the section header', () => {
+    const pe = parsePeFile(signed);
+    // The builder writes names over 8 bytes (".sbatlevel", ".vendor_cert") as "/N", N an offset in
+    // the COFF string table, as Debian's shim does; the parser stops at the first such header.
+    const rawName = (h: number) => new TextDecoder().decode(signed.subarray(h, h + 8)).replace(/\0+$/, '');
+    const vc = pe.sections.find((s) => rawName(s.headerOffset).startsWith('/'))!;
+    const raw = rawName(vc.headerOffset);
+    expect(raw).toMatch(/^\/\d+$/);
+    expect(vc.name.length).toBeGreaterThan(8);
+    expect(pe.pointerToSymbolTable).toBeGreaterThan(0);
+    const caught = (b: Uint8Array): WireError => {
+      try {
+        parsePeFile(b);
+      } catch (e) {
+        if (e instanceof WireError) return e;
+        throw e;
+      }
+      throw new Error('parsePeFile accepted the image');
+    };
+    const noTable = `PE.IMAGE_SECTION_HEADER.Name: long section name ${raw} but the image has no COFF string table (at offset ${vc.headerOffset})`;
+
+    // PointerToSymbolTable = 0: no symbol table, so no string table.
+    const none = signed.slice();
+    new DataView(none.buffer).setUint32(pe.peOffset + 12, 0, true);
+    const e1 = caught(none);
+    expect(e1.message).toBe(noTable);
+    expect(e1.offset).toBe(vc.headerOffset);
+    expect(verifyImage(none, policy).reason).toBe(`not a valid PE/COFF image: ${noTable}`);
+
+    // A string table that would start past the end of the file is no string table either.
+    const past = signed.slice();
+    new DataView(past.buffer).setUint32(pe.peOffset + 12, signed.length - 2, true);
+    expect(caught(past).message).toBe(noTable);
+
+    // The name rewritten to "/9999": the table exists but is far shorter.
+    const outside = signed.slice();
+    outside.set(new TextEncoder().encode('/9999\0'), vc.headerOffset);
+    const e2 = caught(outside);
+    expect(e2.message).toBe(`PE.IMAGE_SECTION_HEADER.Name: section name offset /9999 lies outside the string table (at offset ${vc.headerOffset})`);
+    expect(e2.offset).toBe(vc.headerOffset);
   });
 });
 
