@@ -21,13 +21,11 @@ import { Tools } from '../test-support/tpm2-tools.js';
 let stateDir: string;
 let work: string;
 let server: TpmServer;
-let t: Tools;
 
 beforeAll(async () => {
   stateDir = mkdtempSync(join(tmpdir(), 'tl-tpmstate-'));
   work = mkdtempSync(join(tmpdir(), 'tl-tools-'));
   server = await startTpmServer({ port: 0, stateDir });
-  t = new Tools('127.0.0.1', server.port, work);
 });
 
 afterAll(async () => {
@@ -36,18 +34,55 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const file = (name: string) => new Uint8Array(readFileSync(join(work, name)));
+/**
+ * Every case runs in its own directory with its own objects (so `vitest -t '<case>'` runs any
+ * one alone): `t` runs the tools there against the current server, `file`/`write` read and write
+ * its files.
+ */
+interface Workspace {
+  dir: string;
+  t: Tools;
+  file(name: string): Uint8Array;
+  write(name: string, data: string | Uint8Array): void;
+}
+
+function workspace(tag: string): Workspace {
+  const dir = mkdtempSync(join(work, `${tag}-`));
+  return {
+    dir,
+    t: new Tools('127.0.0.1', server.port, dir),
+    file: (name) => new Uint8Array(readFileSync(join(dir, name))),
+    write: (name, data) => writeFileSync(join(dir, name), data),
+  };
+}
+
+/** The RSA EK (ek.ctx, ek.pub) and an RSA AK under it (ak.ctx, ak.pub, ak.name, ak.priv), as tpm2_createek/createak make them. */
+async function ekAndAk(w: Workspace): Promise<void> {
+  await w.t.ok('tpm2_createek', '-c', 'ek.ctx', '-G', 'rsa', '-u', 'ek.pub');
+  await w.t.ok('tpm2_flushcontext', '-t');
+  await w.t.ok('tpm2_createak', '-C', 'ek.ctx', '-c', 'ak.ctx', '-G', 'rsa', '-g', 'sha256', '-s', 'rsassa', '-u', 'ak.pub', '-n', 'ak.name', '-r', 'ak.priv');
+  await w.t.flush();
+}
 
 describe('tpm2-tools against the simulator', () => {
   it('reads PCR 0 as started at locality 3 and extends PCR 16', async () => {
+    const { t } = workspace('pcr');
     const pcr0 = await t.ok('tpm2_pcrread', 'sha256:0');
     expect(pcr0).toMatch(/0 : 0x0{62}03\b/);
-    await t.ok('tpm2_pcrextend', '16:sha256=' + '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
-    // SHA256(0^32 ‖ SHA256("hello")) — the value the reference doc checked on swtpm.
-    expect(await t.ok('tpm2_pcrread', 'sha256:16')).toMatch(/16: 0x9851312028952521510E8EAAB5BE94E7DC24B5FC292B2E9781173CF11FFA9878/);
+    // PCR 16 (debug, resettable at locality 0) from zero, whatever ran before.
+    await t.ok('tpm2_pcrreset', '16');
+    expect(await t.ok('tpm2_pcrread', 'sha256:16')).toMatch(/16: 0x0{64}/);
+    try {
+      await t.ok('tpm2_pcrextend', '16:sha256=' + '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824');
+      // SHA256(0^32 ‖ SHA256("hello")) — the value the reference doc checked on swtpm.
+      expect(await t.ok('tpm2_pcrread', 'sha256:16')).toMatch(/16: 0x9851312028952521510E8EAAB5BE94E7DC24B5FC292B2E9781173CF11FFA9878/);
+    } finally {
+      await t.run('tpm2_pcrreset', '16');
+    }
   });
 
   it('reads the EK certificate with tpm2_nvread; tpm2_createek returns the certified key', async () => {
+    const { t, file } = workspace('ek');
     const pub = await t.ok('tpm2_nvreadpublic', '0x1c00002');
     expect(pub).toMatch(/value: 0x62072001/);
     await t.ok('tpm2_nvread', '0x1c00002', '-C', 'o', '-o', 'ek_cert.der');
@@ -67,8 +102,9 @@ describe('tpm2-tools against the simulator', () => {
   });
 
   it('creates an AK under the EK, quotes, and tpm2_checkquote and our verifier accept the quote', async () => {
-    await t.ok('tpm2_createak', '-C', 'ek.ctx', '-c', 'ak.ctx', '-G', 'rsa', '-g', 'sha256', '-s', 'rsassa', '-u', 'ak.pub', '-n', 'ak.name', '-r', 'ak.priv');
-    await t.flush();
+    const w = workspace('quote');
+    const { t, file } = w;
+    await ekAndAk(w);
     await t.ok('tpm2_readpublic', '-c', 'ak.ctx', '-f', 'pem', '-o', 'ak.pem');
     await t.ok('tpm2_flushcontext', '-t');
     const nonce = randomBytes(16).toString('hex');
@@ -82,16 +118,13 @@ describe('tpm2-tools against the simulator', () => {
     expect(verifyQuote({ akPublic: ak, quoted: file('quote.msg'), signature: file('quote.sig'), nonce: fromHex(nonce) }).problems).toEqual([]);
     const tampered = file('quote.msg');
     tampered[tampered.length - 1]! ^= 0x01;
-    writeFileSync(join(work, 'tampered.msg'), tampered);
+    w.write('tampered.msg', tampered);
     expect((await t.run('tpm2_checkquote', '-u', 'ak.pem', '-m', 'tampered.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-g', 'sha256', '-q', nonce)).code).not.toBe(0);
   });
 
   it('quotes with an ECC P-256 AK (ECDSA/SHA-256), the platform\'s default; tpm2_checkquote checks signature, nonce and PCRs', async () => {
-    // Self-contained: its own directory, its own EK and AK, and PCR 23 (resettable at locality 0)
-    // put back to zero at the end, so no other case reads or leaves files for this one.
-    const dir = mkdtempSync(join(work, 'ecc-'));
-    const e = new Tools('127.0.0.1', server.port, dir);
-    const at = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
+    // Its own EK and AK (ECC), and PCR 23 (resettable at locality 0) put back to zero at the end.
+    const { t: e, file: at, write } = workspace('ecc');
     const pcrs = 'sha256:0,1,2,3,4,5,6,7,23';
     // `N : 0xHEX` lines of tpm2_pcrread / tpm2_checkquote output, by PCR index.
     const values = (out: string) => new Map([...out.matchAll(/^\s*(\d+)\s*:\s*0x([0-9A-Fa-f]{64})$/gm)].map((m) => [Number(m[1]), m[2]!.toLowerCase()]));
@@ -140,14 +173,14 @@ describe('tpm2-tools against the simulator', () => {
       const msg = at('quote.msg');
       const clockAt = 4 + 2 + 2 + ours.attest!.qualifiedSigner.length + 2 + ours.attest!.extraData.length;
       msg[clockAt + 7]! ^= 0x01;
-      writeFileSync(join(dir, 'tampered.msg'), msg);
+      write('tampered.msg', msg);
       const tampered = await check('-u', 'ak.pem', '-m', 'tampered.msg', '-s', 'quote.sig', '-f', 'quote.pcrs', '-q', nonce);
       expect(tampered.code).not.toBe(0);
       expect(tampered.stderr).toMatch(/validating signed message with public key/);
       expect(verifyQuote({ akPublic: ak, quoted: msg, signature: at('quote.sig'), nonce: fromHex(nonce) }).problems.map((p) => p.code)).toEqual(['signature']);
 
       // Another P-256 key.
-      writeFileSync(join(dir, 'other.pem'), generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
+      write('other.pem', generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }));
       const otherKey = await check('-u', 'other.pem', ...good);
       expect(otherKey.code).not.toBe(0);
       expect(otherKey.stderr).toMatch(/validating signed message with public key/);
@@ -165,7 +198,10 @@ describe('tpm2-tools against the simulator', () => {
   });
 
   it('activates credentials made by tpm2_makecredential, in software and in the TPM', async () => {
-    writeFileSync(join(work, 'secret.bin'), randomBytes(32));
+    const w = workspace('cred');
+    const { t, file } = w;
+    await ekAndAk(w);
+    w.write('secret.bin', randomBytes(32));
     const akName = toHex(file('ak.name'));
     await t.ok('tpm2_makecredential', '-T', 'none', '-u', 'ek.pub', '-s', 'secret.bin', '-n', akName, '-o', 'cred.blob');
     await t.ok('tpm2_makecredential', '-u', 'ek.pub', '-s', 'secret.bin', '-n', akName, '-o', 'cred2.blob');
@@ -181,11 +217,15 @@ describe('tpm2-tools against the simulator', () => {
   });
 
   it('runs salted and bound sessions with parameter encryption (tpm2_startauthsession/sessionconfig)', async () => {
+    const w = workspace('sessions');
+    const { t, file } = w;
+    await t.ok('tpm2_createek', '-c', 'ek.ctx', '-G', 'rsa', '-u', 'ek.pub');
+    await t.ok('tpm2_flushcontext', '-t');
     await t.ok('tpm2_startauthsession', '--hmac-session', '-c', 'ek.ctx', '-S', 'salted.ctx');
     await t.ok('tpm2_sessionconfig', 'salted.ctx', '--enable-encrypt', '--enable-decrypt');
     expect(await t.ok('tpm2_getrandom', '-S', 'salted.ctx', '--hex', '16')).toMatch(/^[0-9a-f]{32}$/);
     await t.ok('tpm2_nvdefine', '0x1500020', '-C', 'o', '-s', '16', '-a', 'authread|authwrite', '-p', 'nvpw');
-    writeFileSync(join(work, 'nv.bin'), '0123456789abcdef');
+    w.write('nv.bin', '0123456789abcdef');
     await t.ok('tpm2_nvwrite', '0x1500020', '-P', 'session:salted.ctx+nvpw', '-i', 'nv.bin');
     await t.ok('tpm2_nvread', '0x1500020', '-P', 'session:salted.ctx+nvpw', '-o', 'nv.out');
     expect(Buffer.from(file('nv.out')).toString()).toBe('0123456789abcdef');
@@ -200,6 +240,11 @@ describe('tpm2-tools against the simulator', () => {
   });
 
   it('refuses tpm2_activatecredential without the EK policy', async () => {
+    const w = workspace('nopolicy');
+    const { t, file } = w;
+    await ekAndAk(w);
+    w.write('secret.bin', randomBytes(32));
+    await t.ok('tpm2_makecredential', '-T', 'none', '-u', 'ek.pub', '-s', 'secret.bin', '-n', toHex(file('ak.name')), '-o', 'cred.blob');
     const r = await t.run('tpm2_activatecredential', '-c', 'ak.ctx', '-C', 'ek.ctx', '-i', 'cred.blob', '-o', 'nope.bin');
     await t.flush();
     expect(r.code).not.toBe(0);
@@ -207,11 +252,20 @@ describe('tpm2-tools against the simulator', () => {
   });
 
   it('keeps the EK and its certificate across a server restart (--state DIR)', async () => {
+    const w = workspace('restart');
+    const { file } = w;
+    let { t } = w;
+    await ekAndAk(w);
+    await t.ok('tpm2_nvread', '0x1c00002', '-C', 'o', '-o', 'ek_cert.der');
+    expect(await t.ok('tpm2_getcap', 'handles-persistent')).not.toMatch(/0x81010010/);
     await t.ok('tpm2_evictcontrol', '-C', 'o', '-c', 'ak.ctx', '0x81010010');
     await t.flush();
+    // A PCR that is not zero before the power cycle.
+    await t.ok('tpm2_pcrextend', '16:sha256=' + randomBytes(32).toString('hex'));
+    expect(await t.ok('tpm2_pcrread', 'sha256:16')).not.toMatch(/16: 0x0{64}/);
     await server.close();
     server = await startTpmServer({ port: 0, stateDir });
-    t = new Tools('127.0.0.1', server.port, work);
+    t = new Tools('127.0.0.1', server.port, w.dir);
     await t.ok('tpm2_nvread', '0x1c00002', '-C', 'o', '-o', 'ek_cert2.der');
     expect(toHex(file('ek_cert2.der'))).toBe(toHex(file('ek_cert.der')));
     await t.ok('tpm2_createek', '-c', 'ek2.ctx', '-G', 'rsa', '-u', 'ek2.pub');
@@ -220,5 +274,8 @@ describe('tpm2-tools against the simulator', () => {
     expect(await t.ok('tpm2_getcap', 'handles-persistent')).toMatch(/0x81010010/);
     // PCRs were reset by the power cycle.
     expect(await t.ok('tpm2_pcrread', 'sha256:16')).toMatch(/16: 0x0{64}/);
+    // Leave the TPM as found: the persistent AK goes.
+    await t.ok('tpm2_evictcontrol', '-C', 'o', '-c', '0x81010010');
+    expect(await t.ok('tpm2_getcap', 'handles-persistent')).not.toMatch(/0x81010010/);
   });
 });
