@@ -78,7 +78,10 @@ async function getNodes(figures: Figure[]): Promise<void> {
       key: Buffer.from(cfg.users[0].user['client-key-data'], 'base64').toString(),
     };
     await waitFor(async () => (await fetchRaw(tls, '/api/v1/nodes?limit=1', 'application/json')).body.toString().includes('"remainingItemCount":4999'), '5,000 nodes registered', 120_000);
-    const cold = await kubectl(config, join(dir, 'cache-cold'), ['get', 'nodes']);
+    // A first kubectl command: an empty cache every time (median of 5).
+    const coldRuns: number[] = [];
+    for (let i = 0; i < 5; i++) coldRuns.push(await kubectl(config, join(dir, `cache-cold-${i}`), ['get', 'nodes']));
+    const cold = percentile(coldRuns, 50);
     const warm: number[] = [];
     for (let i = 0; i < 7; i++) warm.push(await kubectl(config, join(dir, 'cache'), ['get', 'nodes']));
 
@@ -112,6 +115,11 @@ async function getNodes(figures: Figure[]): Promise<void> {
     const bareConfig = join(dir, 'bare');
     cfg.clusters[0].cluster.server = `https://127.0.0.1:${(bare.address() as AddressInfo).port}${prefix}`;
     writeFileSync(bareConfig, stringify(cfg));
+    // The bare server cold, as ours: kubectl's first command discovers /version, /api and /apis
+    // (aggregated discovery, which the replay serves), then lists the nodes.
+    const bareColdRuns: number[] = [];
+    for (let i = 0; i < 5; i++) bareColdRuns.push(await kubectl(bareConfig, join(dir, `cache-bare-cold-${i}`), ['get', 'nodes']));
+    const bareCold = percentile(bareColdRuns, 50);
     await kubectl(bareConfig, join(dir, 'cache-bare'), ['get', 'nodes']);
     const base: number[] = [];
     for (let i = 0; i < 7; i++) base.push(await kubectl(bareConfig, join(dir, 'cache-bare'), ['get', 'nodes']));
@@ -136,11 +144,13 @@ async function getNodes(figures: Figure[]): Promise<void> {
       met: med <= 1000,
     });
     figures.push({
-      name: 'kubectl get nodes, 5,000 nodes, first run with an empty cache (adds /version, /api, /apis discovery)',
+      name: 'kubectl get nodes, 5,000 nodes, a first command with an empty cache (adds /version, /api, /apis discovery; median of 5)',
       value: cold,
       unit: 'ms',
-      limit: { name: 'the same kubectl against the bare replaying server (median of 7, cached)', value: baseMed, unit: 'ms' },
-      ratio: cold / baseMed,
+      limit: { name: 'the same kubectl, empty cache, against the bare replaying server (median of 5)', value: bareCold, unit: 'ms' },
+      ratio: cold / bareCold,
+      target: '≤ 1 s end to end (read as the first command)',
+      met: cold <= 1000,
     });
   } finally {
     await s.stop();
