@@ -134,10 +134,48 @@ describe('guest attestation after the document flow', () => {
     expect(one.components).toEqual([expect.objectContaining({ component: 'kernel command line', finding: 'kernel.cmdline_modified', source: 'attestation' })]);
     const table = await tl(env, 'security alert list -o table');
     expect(table.stdout).toMatch(/VM attestation failure +Medium +Active/);
+    // The alert lives at location eastus in the node resource group: anywhere else it is not found
+    // (the Security RP's 404 AlertNotFound), and dismissing, activating or resolving it there changes nothing.
+    const name = alerts[0].name;
+    const sub = `/subscriptions/${server.profile.subscriptionId}`;
+    const Q = '?api-version=2022-01-01';
+    const status = async () => {
+      const listed = (await run('security alert list')).find((a: { name: string }) => a.name === name).status;
+      const inRg = (await run('security alert list --resource-group MC_myResourceGroup_myAKSCluster_eastus')).find((a: { name: string }) => a.name === name).status;
+      const shown = (await run(`security alert show --location eastus --name ${name}`)).status;
+      const shownInRg = (await run(`security alert show --location eastus --resource-group mc_myresourcegroup_myakscluster_eastus --name ${name}`)).status;
+      return [listed, inRg, shown, shownInRg];
+    };
+    const elsewhere = [`${sub}/providers/Microsoft.Security/locations/westus/alerts/${name}`, `${sub}/resourceGroups/myResourceGroup/providers/Microsoft.Security/locations/eastus/alerts/${name}`, `${sub}/resourceGroups/MC_myResourceGroup_myAKSCluster_eastus/providers/Microsoft.Security/locations/westeurope/alerts/${name}`];
+    const refusedElsewhere = async () => {
+      for (const path of elsewhere) {
+        const get = await armRequest(server, 'GET', `${path}${Q}`);
+        expect([get.status, get.json]).toEqual([404, { error: { code: 'AlertNotFound', message: `The alert ${name} could not be found` } }]);
+        for (const verb of ['dismiss', 'activate', 'resolve']) {
+          const post = await armRequest(server, 'POST', `${path}/${verb}${Q}`);
+          expect([post.status, post.json.error.code], `${verb} ${path}`).toEqual([404, 'AlertNotFound']);
+        }
+      }
+    };
+    await refusedElsewhere();
+    expect(await status()).toEqual(['Active', 'Active', 'Active', 'Active']);
+    const cliElsewhere = await tl(env, `security alert show --location westus --name ${name}`);
+    expect(cliElsewhere.code).toBe(3); // az: 3 for a resource that is not found
+    expect(cliElsewhere.stderr).toMatch(/AlertNotFound/);
     // Alerts_UpdateSubscriptionLevelStateToDismiss, then the list shows it dismissed.
-    const dismiss = await armRequest(server, 'POST', `/subscriptions/${server.profile.subscriptionId}/providers/Microsoft.Security/locations/eastus/alerts/${alerts[0].name}/dismiss?api-version=2022-01-01`);
+    const dismiss = await armRequest(server, 'POST', `${sub}/providers/Microsoft.Security/locations/eastus/alerts/${name}/dismiss${Q}`);
     expect(dismiss.status).toBe(204);
-    expect((await run(`security alert show --location eastus --name ${alerts[0].name}`)).status).toBe('Dismissed');
+    expect(await status()).toEqual(['Dismissed', 'Dismissed', 'Dismissed', 'Dismissed']);
+    await refusedElsewhere();
+    expect(await status()).toEqual(['Dismissed', 'Dismissed', 'Dismissed', 'Dismissed']);
+    // …ResourceGroupLevelStateToActivate (the location as a display name: ARM ignores case and spaces), then …ToResolve.
+    const activate = await armRequest(server, 'POST', `${sub}/resourceGroups/MC_myResourceGroup_myAKSCluster_eastus/providers/Microsoft.Security/locations/East%20US/alerts/${name}/activate${Q}`);
+    expect(activate.status).toBe(204);
+    expect(await status()).toEqual(['Active', 'Active', 'Active', 'Active']);
+    const resolve = await armRequest(server, 'POST', `${sub}/providers/Microsoft.Security/locations/EastUS/alerts/${name}/resolve${Q}`);
+    expect(resolve.status).toBe(204);
+    expect(await status()).toEqual(['Resolved', 'Resolved', 'Resolved', 'Resolved']);
+    expect((await tl(env, 'security alert list -o table')).stdout).toMatch(/VM attestation failure +Medium +Resolved/);
     const badVersion = await armRequest(server, 'GET', `/subscriptions/${server.profile.subscriptionId}/providers/Microsoft.Security/alerts?api-version=2015-06-01-preview`);
     expect(badVersion.json.error.code).toBe('NoRegisteredProviderFound');
     const assessment = (await run('security assessment list')).find((a: { displayName: string; resourceDetails: { Id: string } }) => a.displayName.startsWith('Virtual machines guest attestation') && a.resourceDetails.Id === vm.replace('resourceGroups', 'resourceGroups'));

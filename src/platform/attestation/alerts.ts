@@ -97,6 +97,12 @@ export function refusedModules(rec: BootRecord | undefined): AlertComponent[] {
 
 export interface AlertInput {
   readonly existing: SecurityAlert | undefined;
+  /**
+   * The stored alert's revision when `existing` was read (0: there was none): the write is
+   * conditional on it, so a status the user set meanwhile (dismiss, activate, resolve) is not
+   * overwritten — the caller reads the alert again and merges again (attest-batch.ts).
+   */
+  readonly expectRev?: number;
   readonly kind: AlertKind;
   readonly vm: VirtualMachine;
   readonly vmKey: string;
@@ -109,7 +115,8 @@ export interface AlertInput {
 
 /**
  * The write that raises (or updates) an alert for the VM's current boot with `components`;
- * undefined when the stored alert already lists them all.
+ * undefined when the stored alert already lists them all. The alert keeps the status it has
+ * (Active when new): a dismissed or resolved alert stays so while the same boot keeps failing.
  */
 export function alertWrite(i: AlertInput): WriteOp | undefined {
   const { existing, vm } = i;
@@ -135,5 +142,5 @@ export function alertWrite(i: AlertInput): WriteOp | undefined {
     components: merged,
     ...(status !== undefined ? { attestationStatus: status } : {}),
   };
-  return { op: 'put', kind: KIND.securityAlert, key: alertKey(vm.subscriptionId, name), value };
+  return { op: 'put', kind: KIND.securityAlert, key: alertKey(vm.subscriptionId, name), value, ...(i.expectRev !== undefined ? { expectRev: i.expectRev } : {}) };
 }

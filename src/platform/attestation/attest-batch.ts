@@ -25,7 +25,7 @@ import type { ScaleSet, VirtualMachine } from '../model/types.js';
 import { clusterKeyOfPool } from '../reconcile/agent-pool.js';
 import type { PlatformContext } from '../services/context.js';
 import type { BootRecord, VmService } from '../services/vms.js';
-import type { WriteOp } from '../store/store.js';
+import { StoreConflictError, type WriteOp } from '../store/store.js';
 import type { VtpmService } from '../vtpm/service.js';
 import { activateCredential, QUOTED_PCRS, quotePcrs, readVtpmIdentity, type VtpmIdentity } from './agent.js';
 import { alertKey, alertName, alertWrite, fromFinding, refusedModules, type AlertComponent, type AlertKind, type SecurityAlert } from './alerts.js';
@@ -64,7 +64,13 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 interface Collected {
   readonly record: AttestationRecord;
   readonly writes: WriteOp[];
+  /** The alert writes (conditional on the alerts' revisions), and how to make them again on a conflict. */
+  alerts: WriteOp[];
+  readonly redoAlerts: () => Promise<WriteOp[]>;
 }
+
+/** Times a VM's writes are re-made and committed again when an alert changed meanwhile. */
+const ALERT_CONFLICT_RETRIES = 5;
 
 export class BatchAttester {
   /** Each VM's vTPM identity (EK, AK, certificates): fixed at manufacture, read from the TPM once per process. */
@@ -107,13 +113,13 @@ export class BatchAttester {
     const done = out.filter((c): c is Collected => !(c instanceof Error));
     if (done.length) {
       try {
-        await this.d.ctx.store.commit(done.flatMap((c) => c.writes));
+        await this.d.ctx.store.commit(done.flatMap((c) => [...c.writes, ...c.alerts]));
       } catch {
         for (let i = 0; i < out.length; i++) {
           const c = out[i]!;
           if (c instanceof Error) continue;
           try {
-            await this.d.ctx.store.commit(c.writes);
+            c.alerts = await this.commitWithAlerts(c.writes, c.alerts, c.redoAlerts);
           } catch (e) {
             out[i] = e instanceof Error ? e : new Error(String(e));
           }
@@ -241,12 +247,30 @@ export class BatchAttester {
     };
     writes.push({ op: 'put', kind: KIND.attestationResult, key: vmKey, value: record });
     writes.push({ op: 'put', kind: KIND.attestationHistory, key: `${vmKey}/${String(seq % HISTORY_SLOTS).padStart(2, '0')}`, value: entry });
-    writes.push(...(await this.alerts(vm, vmKey, record, { record: boot })));
-    return { record, writes };
+    const refused = await this.refusedOnce(vm, vmKey, { record: boot });
+    const alerts = () => this.alerts(vm, vmKey, record, refused);
+    return { record, writes, alerts: await alerts(), redoAlerts: alerts };
+  }
+
+  /**
+   * Commit `writes` with alert writes, made again (from the alerts as they are now) and committed
+   * again while an alert changed since they were made: a user's dismiss/activate/resolve, or
+   * another attestation's update, is kept, never overwritten. Returns the alert writes committed.
+   */
+  async commitWithAlerts(writes: readonly WriteOp[], alerts: WriteOp[], redo: () => Promise<WriteOp[]>): Promise<WriteOp[]> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.d.ctx.store.commit([...writes, ...alerts]);
+        return alerts;
+      } catch (e) {
+        if (!(e instanceof StoreConflictError && e.kind === KIND.securityAlert) || attempt >= ALERT_CONFLICT_RETRIES) throw e;
+        alerts = await redo();
+      }
+    }
   }
 
   /** Alerts for a result: failing findings raise "VM attestation failure"; module findings "untrusted Linux kernel module". */
-  private async alerts(vm: VirtualMachine, vmKey: string, r: AttestationRecord, boot: { readonly record: BootRecord | undefined }): Promise<WriteOp[]> {
+  private async alerts(vm: VirtualMachine, vmKey: string, r: AttestationRecord, refused: Refused): Promise<WriteOp[]> {
     const failingFindings = r.findings.filter(failing);
     const modules = failingFindings.filter((f) => f.category === 'module').map(fromFinding);
     const others = failingFindings.filter((f) => f.category !== 'module').map(fromFinding);
@@ -255,34 +279,42 @@ export class BatchAttester {
       const w = await this.raise('attestation', vm, vmKey, r.nodeImage, others, r.status);
       if (w) out.push(w);
     }
-    out.push(...(await this.moduleAlerts(vm, vmKey, modules, r.nodeImage, boot)));
+    out.push(...(await this.moduleAlerts(vm, vmKey, modules, refused, r.nodeImage)));
     return out;
   }
 
   /**
-   * The module alert of this boot: kernel refusals from the boot record (checked once per boot;
-   * `boot` is the record when the caller has just read it) plus IMA findings.
+   * The modules the kernel refused in this boot, from the boot record — read once per boot (`boot`
+   * is the record when the caller has just read it); empty when this boot was already checked.
    */
-  async moduleAlerts(vm: VirtualMachine, vmKey: string, fromIma: readonly AlertComponent[], nodeImage?: string, boot?: { readonly record: BootRecord | undefined }): Promise<WriteOp[]> {
+  async refusedOnce(vm: VirtualMachine, vmKey: string, boot?: { readonly record: BootRecord | undefined }): Promise<Refused> {
     const seen = `${vmKey}|${vm.lastBootAt}`;
-    let refused: AlertComponent[] = [];
-    if (!this.moduleChecked.has(seen)) {
-      const rec = boot ? boot.record : await this.d.vms.bootRecord(vmKey);
-      refused = refusedModules(rec);
-      this.moduleChecked.add(seen);
-      if (this.moduleChecked.size > 100_000) this.moduleChecked.delete(this.moduleChecked.values().next().value!);
-      nodeImage ??= rec?.nodeImage;
-    }
-    const components = [...refused, ...fromIma];
+    if (this.moduleChecked.has(seen)) return { components: [] };
+    const rec = boot ? boot.record : await this.d.vms.bootRecord(vmKey);
+    this.moduleChecked.add(seen);
+    if (this.moduleChecked.size > 100_000) this.moduleChecked.delete(this.moduleChecked.values().next().value!);
+    return { components: refusedModules(rec), ...(rec?.nodeImage ? { nodeImage: rec.nodeImage } : {}) };
+  }
+
+  /** The module alert of this boot: kernel refusals (`refusedOnce`) plus IMA findings. */
+  async moduleAlerts(vm: VirtualMachine, vmKey: string, fromIma: readonly AlertComponent[], refused: Refused, nodeImage?: string): Promise<WriteOp[]> {
+    const components = [...refused.components, ...fromIma];
     if (!components.length) return [];
-    const w = await this.raise('module', vm, vmKey, nodeImage ?? vm.model.nodeImageVersion, components);
+    const w = await this.raise('module', vm, vmKey, nodeImage ?? refused.nodeImage ?? vm.model.nodeImageVersion, components);
     return w ? [w] : [];
   }
 
+  /** The write raising or updating an alert, conditional on the alert's revision as read here. */
   private async raise(kind: AlertKind, vm: VirtualMachine, vmKey: string, nodeImage: string, components: readonly AlertComponent[], attestationStatus?: string): Promise<WriteOp | undefined> {
     const { store, clock } = this.d.ctx;
-    const existing = (await store.get<SecurityAlert>(KIND.securityAlert, alertKey(vm.subscriptionId, alertName(vmKey, vm.lastBootAt, kind))))?.value;
+    const existing = await store.get<SecurityAlert>(KIND.securityAlert, alertKey(vm.subscriptionId, alertName(vmKey, vm.lastBootAt, kind)));
     const location = (await store.get<ScaleSet>(KIND.scaleSet, vmKey.slice(0, vmKey.lastIndexOf('/'))))?.value.location ?? 'eastus';
-    return alertWrite({ existing, kind, vm, vmKey, location, nodeImage, components, now: clock.now(), ...(attestationStatus ? { attestationStatus } : {}) });
+    return alertWrite({ existing: existing?.value, expectRev: existing?.rev ?? 0, kind, vm, vmKey, location, nodeImage, components, now: clock.now(), ...(attestationStatus ? { attestationStatus } : {}) });
   }
+}
+
+/** Kernel-refused modules of a boot, with the node image its boot record names. */
+export interface Refused {
+  readonly components: readonly AlertComponent[];
+  readonly nodeImage?: string;
 }

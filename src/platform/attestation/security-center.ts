@@ -11,10 +11,10 @@
  * for the other two no assessment key is published (§4.2 lists only their policy definitions),
  * so the policy definition ids are used.
  */
-import { notFound } from '../errors.js';
+import { conflict, notFound } from '../errors.js';
 import { KIND, ids, keys } from '../model/keys.js';
 import type { ManagedCluster, VirtualMachine } from '../model/types.js';
-import type { Store } from '../store/store.js';
+import { StoreConflictError, type Store, type StoredObject } from '../store/store.js';
 import { alertKey, type SecurityAlert } from './alerts.js';
 import type { AttestationHistoryEntry, AttestationRecord } from './types.js';
 
@@ -67,6 +67,15 @@ export interface Assessment {
   readonly additionalData?: Record<string, string>;
 }
 
+/** Where an alert is addressed: the path's `{ascLocation}` and, at resource-group scope, its resource group. */
+export interface AlertScope {
+  readonly location: string;
+  readonly resourceGroup?: string | undefined;
+}
+
+/** A location as ARM compares them: case-insensitive, spaces ignored ("East US" = "eastus"). */
+export const armLocation = (l: string) => l.replace(/\s+/g, '').toLowerCase();
+
 export class SecurityCenter {
   constructor(private readonly store: Store) {}
 
@@ -75,17 +84,44 @@ export class SecurityCenter {
     return (resourceGroup ? all.filter((a) => a.resourceGroup.toLowerCase() === resourceGroup.toLowerCase()) : all).sort((a, b) => b.startTime - a.startTime || a.name.localeCompare(b.name));
   }
 
-  async alert(sub: string, name: string): Promise<SecurityAlert> {
-    const rec = await this.store.get<SecurityAlert>(KIND.securityAlert, alertKey(sub, name.toLowerCase()));
-    if (!rec) throw notFound('AlertNotFound', `Alert '${name}' was not found in subscription '${sub}'.`);
-    return rec.value;
+  /**
+   * One alert, addressed as the Security API addresses it: `…/locations/{ascLocation}/alerts/{name}`,
+   * optionally under `resourceGroups/{rg}`. The location (compared as ARM compares locations:
+   * case-insensitive, spaces ignored — "East US" is eastus) and, when the path names one, the
+   * resource group must be the alert's; otherwise it is not found there (404 AlertNotFound, the
+   * Security RP's code and message).
+   */
+  async alert(sub: string, name: string, scope: AlertScope): Promise<SecurityAlert> {
+    return (await this.alertRecord(sub, name, scope)).value;
   }
 
-  async setAlertStatus(sub: string, name: string, status: SecurityAlert['status']): Promise<SecurityAlert> {
-    const a = await this.alert(sub, name);
-    const next = { ...a, status };
-    await this.store.commit([{ op: 'put', kind: KIND.securityAlert, key: alertKey(sub, a.name), value: next }]);
-    return next;
+  /**
+   * Alerts_UpdateSubscriptionLevelStateTo{Dismiss,Activate,Resolve} (and the resource-group-level
+   * ones): the user's status. It is written with compare-and-swap, as attestation updates the same
+   * record (alerts.ts) — neither write loses the other's.
+   */
+  async setAlertStatus(sub: string, name: string, scope: AlertScope, status: SecurityAlert['status']): Promise<SecurityAlert> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const rec = await this.alertRecord(sub, name, scope);
+      if (rec.value.status === status) return rec.value;
+      const next: SecurityAlert = { ...rec.value, status };
+      try {
+        await this.store.commit([{ op: 'put', kind: KIND.securityAlert, key: rec.key, value: next, expectRev: rec.rev }]);
+        return next;
+      } catch (e) {
+        if (!(e instanceof StoreConflictError)) throw e;
+      }
+    }
+    throw conflict('Conflict', `Alert '${name}' changed concurrently; try again.`);
+  }
+
+  private async alertRecord(sub: string, name: string, scope: AlertScope): Promise<StoredObject<SecurityAlert>> {
+    const rec = await this.store.get<SecurityAlert>(KIND.securityAlert, alertKey(sub, name.toLowerCase()));
+    const a = rec?.value;
+    if (!rec || !a || armLocation(a.location) !== armLocation(scope.location) || (scope.resourceGroup !== undefined && a.resourceGroup.toLowerCase() !== scope.resourceGroup.toLowerCase())) {
+      throw notFound('AlertNotFound', `The alert ${name} could not be found`);
+    }
+    return rec;
   }
 
   async assessments(sub: string, resourceGroup?: string): Promise<Assessment[]> {

@@ -310,8 +310,10 @@ export class AttestationService {
     if (!vm.model.vTpmEnabled) {
       // No vTPM, nothing to attest; a result from an earlier vTPM boot no longer applies.
       const writes: WriteOp[] = prev ? [{ op: 'delete', kind: KIND.attestationResult, key: vmKey }] : [];
-      writes.push(...(await this.batch.moduleAlerts(vm, vmKey, [])));
-      if (writes.length) await store.commit(writes);
+      const refused = await this.batch.refusedOnce(vm, vmKey);
+      const alerts = () => this.batch.moduleAlerts(vm, vmKey, [], refused);
+      const first = await alerts();
+      if (writes.length || first.length) await this.batch.commitWithAlerts(writes, first, alerts);
       return { done: undefined };
     }
     const newBoot = !prev || prev.bootAt !== vm.lastBootAt;

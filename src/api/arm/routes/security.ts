@@ -92,6 +92,8 @@ const RG = `${SUB}/resourceGroups/{resourceGroupName}`;
 export function securityRoutes(d: ArmDeps): Route[] {
   const sc = d.platform.security;
   const rg = (req: ApiRequest) => req.params.resourceGroupName;
+  // An alert is found only at its own location (and resource group, when the path names one).
+  const scope = (req: ApiRequest) => ({ location: req.params.ascLocation!, resourceGroup: rg(req) });
   const alertRoutes = (base: string): Route[] => [
     {
       method: 'GET', path: `${base}/providers/Microsoft.Security/alerts`, auth: 'arm', versions: 'securityAlerts', action: 'Microsoft.Security/alerts/read',
@@ -99,13 +101,13 @@ export function securityRoutes(d: ArmDeps): Route[] {
     },
     {
       method: 'GET', path: `${base}/providers/Microsoft.Security/locations/{ascLocation}/alerts/{alertName}`, auth: 'arm', versions: 'securityAlerts', action: 'Microsoft.Security/locations/alerts/read',
-      handler: async (req) => json(200, alertToWire(await sc.alert(sub(req.params), req.params.alertName!))),
+      handler: async (req) => json(200, alertToWire(await sc.alert(sub(req.params), req.params.alertName!, scope(req)))),
     },
     ...(['dismiss', 'activate', 'resolve'] as const).map(
       (verb): Route => ({
         method: 'POST', path: `${base}/providers/Microsoft.Security/locations/{ascLocation}/alerts/{alertName}/${verb}`, auth: 'arm', versions: 'securityAlerts', action: `Microsoft.Security/locations/alerts/${verb}/action`,
         handler: async (req) => {
-          await sc.setAlertStatus(sub(req.params), req.params.alertName!, verb === 'dismiss' ? 'Dismissed' : verb === 'resolve' ? 'Resolved' : 'Active');
+          await sc.setAlertStatus(sub(req.params), req.params.alertName!, scope(req), verb === 'dismiss' ? 'Dismissed' : verb === 'resolve' ? 'Resolved' : 'Active');
           return { status: 204 };
         },
       }),
