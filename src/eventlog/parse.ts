@@ -94,7 +94,7 @@ function readSha1Event(r: ByteReader, index: number): TcgEvent {
   const pcrIndex = r.u32le();
   const eventType = r.u32le();
   const digest = r.bytesView(20, 'digest');
-  const size = r.u32le();
+  const size = readEventSize(r);
   const dataOffset = r.offset;
   const data = r.bytesView(size, 'event data');
   return { index, pcrIndex, eventType, digests: [{ algId: TPM_ALG_SHA1, digest }], data, offset, dataOffset };
@@ -116,10 +116,22 @@ function readEvent2(r: ByteReader, index: number, sizes: ReadonlyMap<number, num
     if (n === undefined) throw r.error(`digest algorithm 0x${algId.toString(16).padStart(4, '0')} is not declared in the Spec ID event`, algAt);
     digests[i] = { algId, digest: r.bytesView(n, 'digest') };
   }
-  const size = r.u32le();
+  const size = readEventSize(r);
   const dataOffset = r.offset;
   const data = r.bytesView(size, 'event data');
   return { index, pcrIndex, eventType, digests, data, offset, dataOffset };
+}
+
+/**
+ * The u32 eventSize (eventDataSize in the SHA-1 format), checked against the bytes left before
+ * anything is read or allocated: a size past the end (up to 4 GiB − 1 in a hostile log) is refused
+ * at the offset of the size field itself, naming the size.
+ */
+function readEventSize(r: ByteReader): number {
+  const at = r.offset;
+  const size = r.u32le();
+  if (size > r.remaining) throw r.error(`truncated: eventSize ${size} exceeds the ${r.remaining} bytes left`, at);
+  return size;
 }
 
 /** TCG_EfiSpecIDEvent (PFP §10.4.5.1). `base` is the absolute offset of `data` for error messages. */
