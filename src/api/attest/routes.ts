@@ -4,7 +4,7 @@
  *
  *   GET  /.well-known/openid-configuration   issuer, jwks_uri, algorithms, claims (OpenID Discovery 1.0 §3)
  *   GET  /certs                              the JWKS of the token signing keys (current and still-valid retired ones)
- *   POST /attest/nonce                       {nonce (base64url), expiresOn}
+ *   POST /attest/nonce                       {nonce (base64url), expiresOn} — from the face's own book, never the platform agents' (external.ts)
  *   POST /attest/activation                  {ekPublic, ekCertificate, akPublic} → MakeCredential challenge
  *   POST /attest/activation/{id}             {secret} → the AK is bound to the EK
  *   POST /attest/Tpm                         evidence (or MAA's {"data": base64url(evidence JSON)}) → {token}

@@ -8,9 +8,17 @@
  *      restricted signing key; returns a MakeCredential challenge (tpm2-tools' file format too);
  *   3. `completeActivation(id, secret)` — the secret TPM2_ActivateCredential released binds the AK;
  *   4. `attest(evidence)` — verify; a Healthy result gets a token.
+ *
+ * Anyone may call this face, so it keeps its own NonceBook and ActivationBook: they are bounded
+ * (the oldest entry is forgotten past their capacity), and a flood of anonymous requests must not
+ * evict a nonce or an activation the platform's agents are between issuing and using — that would
+ * make a healthy node fail attestation. Evidence sent here consumes only this face's nonces: a
+ * platform nonce is unknown here, and a nonce issued here is unknown to the platform's verifier.
  */
 import {
+  ActivationBook,
   DEFAULT_POLICY,
+  NonceBook,
   parsePublicArea,
   policyHash,
   policyText,
@@ -24,11 +32,38 @@ import {
 import { invalid } from '../errors.js';
 import type { AttestationService } from './service.js';
 
+export interface ExternalFaceOptions {
+  /** Outstanding nonces of this face (default 100,000; past it the oldest is forgotten). */
+  readonly nonceCapacity?: number;
+  /** Pending credential activations of this face (default 50,000). */
+  readonly activationCapacity?: number;
+  readonly nonceLifetimeMs?: number;
+}
+
+export const EXTERNAL_NONCE_CAPACITY = 100_000;
+export const EXTERNAL_ACTIVATION_CAPACITY = 50_000;
+
 export class ExternalAttestation {
-  constructor(private readonly svc: AttestationService, private readonly now: () => number) {}
+  /** This face's nonces (not the platform agents': AttestationService.nonces). */
+  readonly nonces: NonceBook;
+  /** This face's credential activations (not the platform agents'). */
+  readonly activations: ActivationBook;
+  readonly nonceCapacity: number;
+  readonly activationCapacity: number;
+
+  constructor(
+    private readonly svc: AttestationService,
+    private readonly now: () => number,
+    o: ExternalFaceOptions = {},
+  ) {
+    this.nonceCapacity = o.nonceCapacity ?? EXTERNAL_NONCE_CAPACITY;
+    this.activationCapacity = o.activationCapacity ?? EXTERNAL_ACTIVATION_CAPACITY;
+    this.nonces = new NonceBook(now, o.nonceLifetimeMs, this.nonceCapacity);
+    this.activations = new ActivationBook(now, undefined, this.activationCapacity);
+  }
 
   nonce(): IssuedNonce {
-    return this.svc.nonces.issue();
+    return this.nonces.issue();
   }
 
   beginActivation(ekPublic: Uint8Array, ekCertificate: Uint8Array, akPublic: Uint8Array): ActivationChallenge {
@@ -40,14 +75,14 @@ export class ExternalAttestation {
     if (!cert.ok) throw invalid(cert.problem === 'untrusted' ? 'UntrustedEndorsementKey' : 'InvalidEndorsementKeyCertificate', `The EK certificate ${cert.message}.`, 'ekCertificate');
     if (Buffer.from(cert.cert.spki).toString('hex') !== ek.spki) throw invalid('EndorsementKeyMismatch', 'The EK certificate certifies another key than ekPublic.', 'ekPublic');
     try {
-      return this.svc.activations.begin(ek.public, ak.public);
+      return this.activations.begin(ek.public, ak.public);
     } catch (e) {
       throw invalid('InvalidAttestationKey', (e as Error).message, 'akPublic');
     }
   }
 
   async completeActivation(id: string, secret: Uint8Array): Promise<{ ekName: string; akName: string }> {
-    const r = this.svc.activations.complete(id, secret);
+    const r = this.activations.complete(id, secret);
     if (!r.ok) throw invalid('ActivationFailed', `Credential activation failed: ${r.reason}.`, 'secret');
     await this.svc.ctxStore().commit([this.svc.state.bind(r.ekName, r.akName, this.now())]);
     return { ekName: r.ekName, akName: r.akName };
@@ -56,7 +91,7 @@ export class ExternalAttestation {
   attest(evidence: UntrustedEvidence): { result: VerifyResult; token?: string } {
     const now = this.now();
     const hash = policyHash(policyText(DEFAULT_POLICY));
-    const result = verify(evidence, DEFAULT_POLICY, undefined, this.svc.nonces.consume(evidence.nonce), { trust: this.svc.state.trust, boundAks: this.svc.state.boundAks, now, policyHash: hash });
+    const result = verify(evidence, DEFAULT_POLICY, undefined, this.nonces.consume(evidence.nonce), { trust: this.svc.state.trust, boundAks: this.svc.state.boundAks, now, policyHash: hash });
     if (result.verdict !== 'Healthy' || !result.claims) return { result };
     return { result, token: signToken(result.claims, this.svc.keys.current(), { issuer: this.svc.issuer, now }) };
   }

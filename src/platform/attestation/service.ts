@@ -31,7 +31,7 @@ import type { VmService } from '../services/vms.js';
 import type { WriteOp } from '../store/store.js';
 import type { VtpmService } from '../vtpm/service.js';
 import { BatchAttester, type AttestItem } from './attest-batch.js';
-import { ExternalAttestation } from './external.js';
+import { ExternalAttestation, type ExternalFaceOptions } from './external.js';
 import { IdleFeeder } from './idle-feeder.js';
 import { ReferenceValueCache } from './references.js';
 import { AttestationState } from './settings.js';
@@ -55,6 +55,8 @@ export interface AttestationOptions {
   /** Rotate the token signing key this often (default 24 h). */
   readonly keyRotationMs?: number;
   readonly nonceLifetimeMs?: number;
+  /** The MAA-like face's own nonce and activation books (external.ts); their lifetime is nonceLifetimeMs. */
+  readonly external?: Omit<ExternalFaceOptions, 'nonceLifetimeMs'>;
   /** The token issuer (`iss`; `jku` = iss + /certs). main.ts sets the server's URL once it listens. */
   readonly issuer?: string;
   /**
@@ -91,6 +93,7 @@ export class AttestationService {
   private unsubscribe: (() => void) | undefined;
   private stopped = false;
   private externalFace: ExternalAttestation | undefined;
+  private readonly externalOptions: ExternalFaceOptions;
   private feeder: IdleFeeder | undefined;
   private controller: Controller | undefined;
   /** Periodic timers per VM (cancel functions). */
@@ -105,11 +108,13 @@ export class AttestationService {
     o: AttestationOptions = {},
   ) {
     const now = () => ctx.clock.now();
+    // The platform's agents' nonces and activations; the public face has its own (external.ts).
     this.nonces = new NonceBook(now, o.nonceLifetimeMs);
     this.activations = new ActivationBook(now);
     this.keys = new TokenKeyRing(ctx.store, now, o.keyRotationMs);
     this.state = new AttestationState(ctx.store, deps.vtpm.ca.certificate);
     this.refs = new ReferenceValueCache(deps.images);
+    this.externalOptions = { ...o.external, ...(o.nonceLifetimeMs !== undefined ? { nonceLifetimeMs: o.nonceLifetimeMs } : {}) };
     this.intervalMs = o.intervalMs ?? 15 * 60_000;
     this.issuer = o.issuer ?? 'https://attest.tl.local';
     const threads = o.verifierThreads ?? defaultVerifierThreads();
@@ -130,7 +135,7 @@ export class AttestationService {
 
   /** The MAA-like face for evidence produced outside the platform. */
   get external(): ExternalAttestation {
-    return (this.externalFace ??= new ExternalAttestation(this, () => this.ctx.clock.now()));
+    return (this.externalFace ??= new ExternalAttestation(this, () => this.ctx.clock.now(), this.externalOptions));
   }
 
   /** The Store (for the external face's writes). */
