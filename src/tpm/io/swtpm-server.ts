@@ -108,8 +108,11 @@ async function prepareSimulator(opts: TpmServerOptions): Promise<{ sim: TpmSimul
 function serveData(sim: TpmSimulator, socket: Socket): void {
   let buf: Uint8Array = new Uint8Array(0);
   let chain = Promise.resolve();
+  let lost = false;
   socket.setNoDelay(true);
   socket.on('data', (d: Buffer) => {
+    // After lost framing the connection is closing: what the client still sends on its half is not run.
+    if (lost) return;
     buf = concat(buf, new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
     while (buf.length >= 6) {
       const size = new DataView(buf.buffer, buf.byteOffset).getUint32(2);
@@ -117,6 +120,7 @@ function serveData(sim: TpmSimulator, socket: Socket): void {
         // Framing is lost: answer as a TPM would to a bad size, then drop the connection.
         const resp = errorResponse(TPM_RC.COMMAND_SIZE);
         buf = new Uint8Array(0);
+        lost = true;
         chain = chain.then(() => void socket.end(resp));
         return;
       }
