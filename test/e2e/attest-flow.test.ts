@@ -7,7 +7,8 @@
  *   - a rootkit that changes the kernel command line (grub.cfg is not signed: Secure Boot lets it
  *     boot) is caught at the next boot: the node attests Unhealthy and a "VM attestation failure"
  *     alert names the kernel command line with the expected and actual values;
- *   - the policy (its hash is in every token) and the quarantine setting are the user's to set.
+ *   - the policy (its hash is in every token) and the quarantine setting are the user's to set; a
+ *     policy change re-attests the nodes at once.
  */
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -192,7 +193,13 @@ describe('guest attestation after the document flow', () => {
     const bad = await tl(env, `attestation policy set ${G} --allow-module nvidia.ko=xyz`);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/InvalidAttestationPolicy.*allowedModules\[0\]\.sha256: must be 64 hex digits/s);
-    const [healthy] = (await attestations()).filter((a) => a.status === 'Healthy');
+    // The change re-attests the cluster's nodes by itself (no --refresh, long before the 15-minute round).
+    const reattested = await waitFor(async () => {
+      const a = await attestations();
+      return a.every((x) => x.policyHash === after.policyHash) && a;
+    }, 'every node to be attested under the new policy', 30_000);
+    expect(reattested.map((a) => a.reason)).toEqual(['policy-change', 'policy-change']);
+    const [healthy] = reattested.filter((a) => a.status === 'Healthy');
     const refreshed = await run(`attestation show ${G} --node ${healthy.node} --refresh`);
     expect(refreshed).toMatchObject({ status: 'Healthy', reason: 'periodic', policyHash: after.policyHash });
     expect(decodeJwt(refreshed.token)['x-ms-policy-hash']).toBe(after.policyHash);

@@ -32,7 +32,7 @@ import { alertKey, alertName, alertWrite, fromFinding, refusedModules, type Aler
 import type { ReferenceValueCache } from './references.js';
 import type { AttestationState } from './settings.js';
 import type { TokenKeyRing } from './token-keys.js';
-import { HISTORY_SLOTS, type AttestationHistoryEntry, type AttestationRecord } from './types.js';
+import { HISTORY_SLOTS, type AttestationHistoryEntry, type AttestationReason, type AttestationRecord } from './types.js';
 import type { TrustSource, Verifier } from './verifier.js';
 import type { JobResult } from './verify-job.js';
 
@@ -40,7 +40,7 @@ export interface AttestItem {
   readonly vm: VirtualMachine;
   readonly vmKey: string;
   readonly prev: AttestationRecord | undefined;
-  readonly reason: 'post-boot' | 'periodic';
+  readonly reason: AttestationReason;
 }
 
 export interface BatchDeps {

@@ -6,8 +6,10 @@
  * over only while the controller is idle, never on the boot path (idle-feeder.ts), or one VM for
  * `attestNow` and retries):
  *   1. a VM reaching Running (a committed boot: its evidence is in the Store) or its periodic timer
- *      queues the VM; a deleted VM queues its clean-up;
- *   2. skip unless the VM runs with a vTPM and its last result is older than its boot or due;
+ *      queues the VM; a deleted VM queues its clean-up; a change of a cluster's attestation
+ *      settings queues the cluster's running vTPM VMs;
+ *   2. skip unless the VM runs with a vTPM and its last result is older than its boot, was judged
+ *      under another policy than the cluster's (its policy hash differs), or is due;
  *   3. the agent resumes the vTPM (TPM2_Startup(STATE)), reads its identity, activates the
  *      credential the first time (binding AK to EK), gets a nonce and quotes (agent.ts);
  *   4. the verifier checks the evidence against the cluster's policy and the image's reference
@@ -21,10 +23,11 @@
  * without a vTPM.
  */
 import { availableParallelism } from 'node:os';
-import { ActivationBook, NonceBook, signToken } from '../../attestation/index.js';
+import { ActivationBook, NonceBook, policyHash, policyText, signToken } from '../../attestation/index.js';
 import type { ImageService } from '../images/service.js';
 import { KIND } from '../model/keys.js';
-import type { VirtualMachine } from '../model/types.js';
+import type { ManagedCluster, VirtualMachine } from '../model/types.js';
+import { clusterKeyOfPool } from '../reconcile/agent-pool.js';
 import type { Controller } from '../reconcile/controller.js';
 import type { PlatformContext } from '../services/context.js';
 import type { VmService } from '../services/vms.js';
@@ -203,9 +206,15 @@ export class AttestationService {
     await this.state.load();
     await this.keys.load();
     const { store } = this.ctx;
-    // 1. Committed boots and deletions wake the VM's attestation.
+    // 1. Committed boots and deletions wake the VM's attestation; a committed change of a
+    // cluster's settings (`attestation policy set`) wakes its VMs' — step 2 re-attests those whose
+    // result was judged under another policy, in the feeder's batches like any other.
     this.unsubscribe = store.subscribe((changes) => {
       for (const c of changes) {
+        if (c.kind === KIND.attestationSettings && c.type === 'put') {
+          this.queueCluster(c.key).catch((e: unknown) => this.ctx.log.error({ err: e, cluster: c.key }, 'could not queue the re-attestation of a cluster after its attestation policy changed'));
+          continue;
+        }
         if (c.kind !== KIND.vm) continue;
         const stage = c.type === 'put' ? (c.value as VirtualMachine).stage : undefined;
         if (c.type === 'delete' || stage === 'Running' || stage === 'Failed') this.queue(c.key);
@@ -222,6 +231,16 @@ export class AttestationService {
     });
     // After a restart: every running VM (its result may predate its boot, or be due).
     for (const v of await store.list<VirtualMachine>(KIND.vm)) if (v.value.stage === 'Running') this.queue(v.key);
+  }
+
+  /** Queue a cluster's running vTPM VMs (its settings changed): step 2 decides which need attesting. */
+  private async queueCluster(clusterKey: string): Promise<void> {
+    const cluster = (await this.ctx.store.get<ManagedCluster>(KIND.cluster, clusterKey))?.value;
+    if (!cluster || this.stopped) return;
+    const prefix = `${cluster.subscriptionId.toLowerCase()}/${cluster.nodeResourceGroup.toLowerCase()}/`;
+    for (const { key, value: vm } of await this.ctx.store.list<VirtualMachine>(KIND.vm, { prefix })) {
+      if (vm.stage === 'Running' && vm.model.vTpmEnabled && clusterKeyOfPool(vm.poolKey) === clusterKey) this.queue(key);
+    }
   }
 
   /** Stop attesting (a later call still works: the verifier threads start again when needed). */
@@ -322,15 +341,18 @@ export class AttestationService {
       return { done: undefined };
     }
     const newBoot = !prev || prev.bootAt !== vm.lastBootAt;
-    if (!forced && !newBoot && now < prev.at + this.intervalMs) {
+    // A result judged under another policy than the cluster's is stale (the policy was set since).
+    const policyChanged = !!prev && prev.policyHash !== policyHash(policyText((await this.state.settings(clusterKeyOfPool(vm.poolKey))).policy));
+    if (!forced && !newBoot && !policyChanged && now < prev.at + this.intervalMs) {
       if (!this.timers.has(vmKey)) this.schedule(vmKey, prev.at + this.intervalMs);
       return { done: prev };
     }
-    return { item: { vm, vmKey, prev, reason: newBoot ? 'post-boot' : 'periodic' }, now };
+    // An attestation asked for (attestNow, `--refresh`) is 'periodic' unless the VM booted since.
+    return { item: { vm, vmKey, prev, reason: newBoot ? 'post-boot' : policyChanged && !forced ? 'policy-change' : 'periodic' }, now };
   }
 
   /** Steps 3–5 for one running VM with a vTPM. Returns the stored record. */
-  async attestVm(vm: VirtualMachine, vmKey: string, prev: AttestationRecord | undefined, reason: 'post-boot' | 'periodic'): Promise<AttestationRecord> {
+  async attestVm(vm: VirtualMachine, vmKey: string, prev: AttestationRecord | undefined, reason: AttestItem['reason']): Promise<AttestationRecord> {
     const [r] = await this.batch.attest([{ vm, vmKey, prev, reason }]);
     if (r instanceof Error) throw r;
     return r!;

@@ -7,6 +7,13 @@ import type { AttestationPolicy, Finding, StepResult } from '../../attestation/i
 
 export type AttestationStatus = 'Healthy' | 'Unhealthy' | 'PlatformError';
 
+/**
+ * Why a VM was attested: 'post-boot' (first after a boot), 'periodic' (its interval came, or it
+ * was asked for: attestNow, `tl attestation show --refresh`), 'policy-change' (the cluster's
+ * attestation policy changed since its last result).
+ */
+export type AttestationReason = 'post-boot' | 'periodic' | 'policy-change';
+
 export interface AttestationRecord {
   readonly status: AttestationStatus;
   readonly findings: readonly Finding[];
@@ -27,8 +34,7 @@ export interface AttestationRecord {
   readonly policyHash: string;
   readonly steps: readonly StepResult[];
   readonly identity?: { readonly ekName: string; readonly akName: string };
-  /** 'post-boot' (first after a boot) or 'periodic'. */
-  readonly reason: 'post-boot' | 'periodic';
+  readonly reason: AttestationReason;
   readonly claims?: Record<string, unknown>;
   /**
    * The MAA-like token of a Healthy result, as what determines it: RS256 (RSASSA-PKCS1-v1_5) is
@@ -47,7 +53,7 @@ export interface AttestationHistoryEntry {
   readonly at: number;
   readonly seq: number;
   readonly status: AttestationStatus;
-  readonly reason: 'post-boot' | 'periodic';
+  readonly reason: AttestationReason;
   readonly bootAt: number | undefined;
   readonly policyHash: string;
   readonly findings: readonly Pick<Finding, 'id' | 'component' | 'message' | 'suppressed'>[];

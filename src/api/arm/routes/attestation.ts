@@ -6,7 +6,8 @@
  *   GET  {cluster}/providers/TrustedLaunch.Platform/attestations/{node}          result, history, claims, token
  *   POST {cluster}/providers/TrustedLaunch.Platform/attestations/{node}/attest   attest now (synchronous)
  *   GET  {cluster}/providers/TrustedLaunch.Platform/attestationPolicies/default  policy (+ hash) and quarantine
- *   PUT  {cluster}/providers/TrustedLaunch.Platform/attestationPolicies/default  set them
+ *   PUT  {cluster}/providers/TrustedLaunch.Platform/attestationPolicies/default  set them (a changed policy re-attests the
+ *        cluster's running vTPM nodes at once: AttestationService, step 1)
  *   GET|PUT|DELETE /providers/TrustedLaunch.Platform/attestationTrustAnchors[/{name}]  CAs for EK/AK
  *        certificates besides the platform's vTPM CA (administrators only)
  */
