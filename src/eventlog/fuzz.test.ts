@@ -3,15 +3,16 @@
  * the input, or a valid parse — never another exception, a hang or an unbounded allocation. Every
  * consumer of a parsed log (decoders, tree, replay, verify, interpretation) must then cope too.
  */
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { utf8 } from '../core/bytes.js';
+import { toHex, utf8 } from '../core/bytes.js';
 import { WireError } from '../core/errors.js';
 import { TPM_ALG_SHA1, TPM_ALG_SHA256 } from '../core/hash.js';
 import { EventLogBuilder } from './builder/builder.js';
 import { encodeEventLog } from './builder/encode.js';
 import { decodeEvent } from './decode/index.js';
-import { parseImaAscii, parseImaBinary, replayIma } from './ima/index.js';
+import { checkBootAggregate, ImaLogBuilder, parseImaAscii, parseImaBinary, parseImaLog, replayIma, templateHashInput, type ImaEntry } from './ima/index.js';
 import { bootChain, secureBootState } from './interpret/index.js';
 import type { TcgEvent, TcgEventLog } from './log-types.js';
 import { parseEventLog } from './parse.js';
@@ -202,24 +203,211 @@ describe('TCG event log parser under hostile input', () => {
   });
 });
 
+/** A real boot's PCRs, for checkBootAggregate on whatever IMA list parses. */
+const BOOT_PCRS = replay(parseEventLog(readBytes(`${KEYLIME}/binary_bios_measurements`)));
+
+/**
+ * Parse an IMA list; when it parses, replay it into both banks and check its boot_aggregate.
+ * A WireError must carry an offset in 0..length (a plain throw otherwise: this runs in loops).
+ */
+function exerciseIma(parse: () => ImaEntry[], length: number): ImaEntry[] | WireError {
+  let entries: ImaEntry[];
+  try {
+    entries = parse();
+  } catch (e) {
+    if (e instanceof WireError) {
+      if (!(Number.isInteger(e.offset) && e.offset >= 0 && e.offset <= length)) throw new Error(`WireError offset ${e.offset} outside 0..${length}: ${e.message}`);
+      return e;
+    }
+    throw e;
+  }
+  replayIma(entries, [TPM_ALG_SHA1, TPM_ALG_SHA256]);
+  if (entries[0]) checkBootAggregate(entries[0], BOOT_PCRS);
+  return entries;
+}
+
+/** What an entry's template hash covers (the template name and the PCR are not covered). */
+const measured = (e: ImaEntry) => `${toHex(e.templateHash)} ${toHex(templateHashInput(e.templateName, e.fields))}`;
+
+/**
+ * Entries of a damaged list that parsed: each one that is not one of the original measurements (in
+ * what its template hash covers) must be reported by replayIma as a template-hash mismatch. Not by
+ * index: a damaged length can make one entry swallow the next, shifting the genuine ones after it.
+ */
+function unflaggedChanges(parsed: readonly ImaEntry[], original: readonly ImaEntry[]): number[] {
+  const genuine = new Set(original.map(measured));
+  const flagged = new Set(replayIma(parsed).templateHashMismatches);
+  return parsed.filter((e) => !genuine.has(measured(e)) && !flagged.has(e.index)).map((e) => e.index);
+}
+
+/** A binary list as our ImaLogBuilder writes it, and where each entry starts (read with a DataView, not the parser). */
+function builtBinaryList(template: 'ima-ng' | 'ima-sig'): { bytes: Uint8Array; starts: number[] } {
+  const b = new ImaLogBuilder(template);
+  b.bootAggregate('sha256', new Uint8Array(32).fill(0x42));
+  for (let i = 0; i < 11; i++) {
+    b.add({ path: `/usr/lib/modules/6.1.0/kernel/mod ${i}.ko`, algorithm: i % 4 === 3 ? 'sha1' : 'sha256', digest: new Uint8Array(i % 4 === 3 ? 20 : 32).fill(i), signature: template === 'ima-sig' && i % 2 ? Uint8Array.of(3, 2, 4, 1, i) : undefined });
+  }
+  const bytes = b.binary();
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const starts: number[] = [];
+  for (let at = 0; at < bytes.length;) {
+    starts.push(at);
+    const nameLen = v.getUint32(at + 24, true);
+    at += 28 + nameLen + 4 + v.getUint32(at + 28 + nameLen, true);
+  }
+  return { bytes, starts };
+}
+
+const isBinaryList = (b: Uint8Array) => b.length >= 4 && b[1] === 0 && b[2] === 0 && b[3] === 0 && b[0]! < 24;
+/** An ASCII list's WireError points at the start of the line it refused. */
+const atLineStart = (b: Uint8Array, offset: number) => offset === 0 || b[offset - 1] === 0x0a;
+
 describe('IMA parsers under hostile input', () => {
-  it('binary: random and mutated bytes', () => {
+  it('binary: random bytes', () => {
     fc.assert(fc.property(fc.uint8Array({ maxLength: 400 }), (b) => {
-      try {
-        replayIma(parseImaBinary(b));
-      } catch (e) {
-        expect(e).toBeInstanceOf(WireError);
-      }
+      void exerciseIma(() => parseImaBinary(b), b.length);
+      void exerciseIma(() => parseImaLog(b), b.length);
     }), { numRuns: 400 });
   });
 
-  it('ASCII: random lines', () => {
-    fc.assert(fc.property(fc.array(fc.string({ maxLength: 120 }), { maxLength: 6 }), (lines) => {
-      try {
-        replayIma(parseImaAscii(lines.join('\n')));
-      } catch (e) {
-        expect(e).toBeInstanceOf(WireError);
-      }
+  it('ASCII: random lines (printable ASCII, and any Unicode), errors at the UTF-8 byte offset of the refused line', () => {
+    const line = fc.oneof(fc.string({ maxLength: 120 }), fc.string({ unit: 'binary', maxLength: 60 }));
+    fc.assert(fc.property(fc.array(line, { maxLength: 6 }), (lines) => {
+      const text = lines.join('\n');
+      const bytes = utf8(text);
+      const r = exerciseIma(() => parseImaAscii(text), bytes.length);
+      if (r instanceof WireError) expect(atLineStart(bytes, r.offset)).toBe(true);
+      void exerciseIma(() => parseImaLog(bytes), bytes.length);
     }), { numRuns: 400 });
   });
+
+  it('ASCII read as bytes: random bytes (invalid UTF-8 included) give byte offsets of line starts', () => {
+    const byte = fc.oneof(fc.constantFrom(0x0a, 0x20, 0x3a, 0x30, 0x31, 0x61), fc.integer({ min: 0x80, max: 0xff }), fc.integer({ min: 0, max: 0xff }));
+    fc.assert(fc.property(fc.array(byte, { maxLength: 300 }), (arr) => {
+      const b = Uint8Array.from(arr);
+      const r = exerciseIma(() => parseImaLog(b), b.length);
+      if (r instanceof WireError && !isBinaryList(b)) expect(atLineStart(b, r.offset)).toBe(true);
+    }), { numRuns: 400 });
+  });
+
+  it('ASCII: the offset of a refused line counts UTF-8 bytes, as in the file (not UTF-16 code units)', () => {
+    const text = `${readFileSync(`${KEYLIME}/ima-log-sha256`, 'utf8').replace('/data', '/dätä/日本')}10 not-a-hash ima-ng sha256:00 /x\n`;
+    const bytes = utf8(text);
+    const lineAt = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    expect(lineAt).toBeGreaterThan(text.lastIndexOf('\n', text.length - 2) + 1); // the two counts differ here
+    for (const r of [exerciseIma(() => parseImaAscii(text), bytes.length), exerciseIma(() => parseImaLog(bytes), bytes.length)]) {
+      expect((r as WireError).message).toBe(`ima ascii_runtime_measurements: line 3: template hash is not 40 hex digits (at offset ${lineAt})`);
+    }
+  });
+
+  describe('keylime ima-log-sha256 (ima-ng, ASCII)', () => {
+    const bytes = readBytes(`${KEYLIME}/ima-log-sha256`);
+    const original = parseImaLog(bytes);
+
+    it('every truncation point: whole lines parse to those entries; a cut line is refused at its start, or parses and fails its template hash', () => {
+      expect(original).toHaveLength(2);
+      expect(replayIma(original).templateHashMismatches).toEqual([]);
+      const bad: string[] = [];
+      let refused = 0;
+      let flagged = 0;
+      for (let n = 0; n <= bytes.length; n++) {
+        const prefix = bytes.subarray(0, n);
+        const lineStart = n === 0 ? 0 : bytes.lastIndexOf(0x0a, n - 1) + 1;
+        const whole = bytes.subarray(0, lineStart).filter((c) => c === 0x0a).length; // complete lines
+        for (const r of [exerciseIma(() => parseImaLog(prefix), n), exerciseIma(() => parseImaAscii(new TextDecoder().decode(prefix)), n)]) {
+          if (r instanceof WireError) {
+            if (lineStart === n) bad.push(`${n}: whole lines refused: ${r.message}`);
+            else if (r.offset !== lineStart) bad.push(`${n}: refused at ${r.offset}, not at the cut line's start ${lineStart}: ${r.message}`);
+            refused++;
+            continue;
+          }
+          if (r.slice(0, whole).map(measured).join() !== original.slice(0, whole).map(measured).join()) bad.push(`${n}: complete lines parsed differently`);
+          if (r.length !== whole + (lineStart === n ? 0 : 1)) bad.push(`${n}: ${r.length} entries from ${whole} lines and a cut one`);
+          const changed = unflaggedChanges(r, original);
+          if (changed.length) bad.push(`${n}: changed entries not flagged: ${changed}`);
+          if (r.length > whole && measured(r[whole]!) !== measured(original[whole]!)) flagged++;
+        }
+      }
+      expect(bad).toEqual([]);
+      expect(refused).toBeGreaterThan(100); // cuts before the path: PCR, template hash, name, digest
+      expect(flagged).toBeGreaterThan(20); // cuts inside the path or an even number of hex digits
+    });
+
+    it('byte mutations: a parse whose changed entries all fail their template hash, or a WireError at a line start', () => {
+      fc.assert(fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (muts) => {
+        const b = bytes.slice();
+        for (const [at, v] of muts) b[at % b.length] = v;
+        const r = exerciseIma(() => parseImaLog(b), b.length);
+        if (r instanceof WireError) {
+          if (!isBinaryList(b)) expect(atLineStart(b, r.offset)).toBe(true);
+        } else expect(unflaggedChanges(r, original)).toEqual([]);
+      }), { numRuns: 500 });
+    });
+  });
+
+  for (const template of ['ima-ng', 'ima-sig'] as const) {
+    describe(`binary ${template} list from ImaLogBuilder`, () => {
+      const { bytes, starts } = builtBinaryList(template);
+      const original = parseImaBinary(bytes);
+
+      it('every truncation point: entry boundaries parse to those entries; any other cut is a WireError inside the cut entry', () => {
+        expect(original).toHaveLength(12);
+        expect(replayIma(original).templateHashMismatches).toEqual([]);
+        const bad: string[] = [];
+        for (let n = 0; n < bytes.length; n++) {
+          const k = starts.filter((s) => s < n).length; // entries that start inside the prefix
+          const r = exerciseIma(() => parseImaBinary(bytes.subarray(0, n)), n);
+          // Auto-detection too (a prefix under 4 bytes cannot be told from ASCII: "\n" is an empty ASCII list).
+          void exerciseIma(() => parseImaLog(bytes.subarray(0, n)), n);
+          if (n === 0 || starts[k] === n) {
+            if (r instanceof WireError) bad.push(`${n}: boundary refused: ${r.message}`);
+            else if (r.map(measured).join() !== original.slice(0, k).map(measured).join()) bad.push(`${n}: boundary parsed differently`);
+            continue;
+          }
+          const rec = k - 1;
+          if (!(r instanceof WireError)) bad.push(`${n}: a cut inside entry ${rec} parsed`);
+          else if (r.offset < starts[rec]! || r.offset > n) bad.push(`${n}: offset ${r.offset} outside entry ${rec} (${starts[rec]}…${n}): ${r.message}`);
+          else if (!r.message.startsWith(`ima binary_runtime_measurements.[${rec}]: `)) bad.push(`${n}: does not name entry ${rec}: ${r.message}`);
+        }
+        expect(bad).toEqual([]);
+      });
+
+      it('byte mutations: a parse whose changed entries all fail their template hash, or a WireError in range', () => {
+        fc.assert(fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), (muts) => {
+          const b = bytes.slice();
+          for (const [at, v] of muts) b[at % b.length] = v;
+          const r = exerciseIma(() => parseImaBinary(b), b.length);
+          if (!(r instanceof WireError)) expect(unflaggedChanges(r, original)).toEqual([]);
+          void exerciseIma(() => parseImaLog(b), b.length);
+        }), { numRuns: 500 });
+      });
+
+      it('a d-ng field without its "<algo>:" prefix is refused at that field, naming the entry', () => {
+        const fieldAt = starts[2]! + 28 + template.length + 4 + 4; // entry header, name, data length, d-ng length
+        const b = bytes.slice();
+        expect(new TextDecoder().decode(b.subarray(fieldAt, fieldAt + 7))).toBe('sha256:');
+        b[fieldAt + 6] = 0x3b; // ':' → ';'
+        const r = exerciseIma(() => parseImaBinary(b), b.length);
+        expect((r as WireError).message).toBe(`ima binary_runtime_measurements.[2]: d-ng field lacks its "<algo>:\\0" prefix (at offset ${fieldAt})`);
+      });
+
+      it('hostile lengths in entry 2 are refused at their field without allocating', () => {
+        const nameAt = starts[2]! + 24;
+        const dataLenAt = nameAt + 4 + template.length;
+        const cases: [number, number, string][] = [
+          [nameAt, 0xffffffff, 'template name length 4294967295 out of range 1..255'],
+          [nameAt, 0, 'template name length 0 out of range 1..255'],
+          [dataLenAt, 0xffffffff, 'template data length 4294967295 exceeds 1048576'],
+          [dataLenAt, 0x100000, `truncated: template data needs 1048576 bytes, ${bytes.length - dataLenAt - 4} left`],
+        ];
+        for (const [at, value, message] of cases) {
+          const b = bytes.slice();
+          new DataView(b.buffer).setUint32(at, value, true);
+          const r = exerciseIma(() => parseImaBinary(b), b.length);
+          expect(r).toBeInstanceOf(WireError);
+          expect((r as WireError).message).toBe(`ima binary_runtime_measurements.[2]: ${message} (at offset ${message.startsWith('truncated') ? at + 4 : at})`);
+        }
+      });
+    });
+  }
 });

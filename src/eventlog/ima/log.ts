@@ -30,13 +30,14 @@ export interface ImaEntry {
 const MAX_NAME = 255;
 const MAX_TEMPLATE_DATA = 1 << 20;
 
-function describe(index: number, pcr: number, templateHash: Uint8Array, templateName: string, fields: ImaField[]): ImaEntry {
+/** `at(field)` is the offset of a field's data in the list (for errors); `path` names the entry. */
+function describe(index: number, pcr: number, templateHash: Uint8Array, templateName: string, fields: ImaField[], at: (field: Uint8Array) => number, path: string): ImaEntry {
   const get = (id: string) => fields.find((f) => f.id === id)?.data;
   const d = get('d-ng') ?? get('d-ngv2');
   const dOld = get('d');
   const n = get('n-ng') ?? get('n');
   let fileDigest: ImaDigest | undefined;
-  if (d) fileDigest = parseDigestField(d);
+  if (d) fileDigest = parseDigestField(d, at(d), path);
   else if (dOld) fileDigest = { algorithm: dOld.length === 16 ? 'md5' : 'sha1', digest: dOld };
   const sig = get('sig');
   const buf = get('buf');
@@ -73,7 +74,8 @@ export function parseImaBinary(bytes: Uint8Array): ImaEntry[] {
         const dataAt = r.offset;
         fields = parseTemplateData(templateName, r.bytesView(len, 'template data'), dataAt);
       }
-      return describe(out.length, pcr, templateHash, templateName, fields);
+      // Fields are views into `bytes`: their offset in the list is their offset in its buffer.
+      return describe(out.length, pcr, templateHash, templateName, fields, (f) => f.byteOffset - bytes.byteOffset, r.typePath);
     }));
   }
   return out;
@@ -81,15 +83,39 @@ export function parseImaBinary(bytes: Uint8Array): ImaEntry[] {
 
 const HEX = /^[0-9a-fA-F]*$/;
 
+/**
+ * The ASCII list (`ascii_runtime_measurements`). Error offsets are UTF-8 byte offsets of the line
+ * in the list, as in the file (the string is the file decoded as UTF-8).
+ */
 export function parseImaAscii(text: string): ImaEntry[] {
-  const out: ImaEntry[] = [];
-  let offset = 0;
+  const lines: [string, number][] = [];
+  let at = 0;
   for (const line of text.split('\n')) {
-    const at = offset;
-    offset += line.length + 1;
+    lines.push([line, at]);
+    at += Buffer.byteLength(line, 'utf8') + 1;
+  }
+  return parseAsciiLines(lines);
+}
+
+/** ASCII lines of a list read as bytes, each with its byte offset (0x0A never occurs inside a UTF-8 sequence). */
+function asciiLines(bytes: Uint8Array): [string, number][] {
+  const dec = new TextDecoder();
+  const lines: [string, number][] = [];
+  for (let start = 0; ;) {
+    const nl = bytes.indexOf(0x0a, start);
+    lines.push([dec.decode(bytes.subarray(start, nl < 0 ? bytes.length : nl)), start]);
+    if (nl < 0) return lines;
+    start = nl + 1;
+  }
+}
+
+function parseAsciiLines(lines: readonly (readonly [string, number])[]): ImaEntry[] {
+  const out: ImaEntry[] = [];
+  for (const [line, at] of lines) {
     if (line.trim() === '') continue;
     const t = line.split(' ');
-    const fail = (m: string) => new WireError(`line ${out.length + 1}: ${m}`, at, 'ima ascii_runtime_measurements');
+    const path = 'ima ascii_runtime_measurements';
+    const fail = (m: string) => new WireError(`line ${out.length + 1}: ${m}`, at, path);
     if (t.length < 4) throw fail('expected "PCR template-hash template-name fields…"');
     const pcr = Number(t[0]);
     if (!/^\d+$/.test(t[0]!) || pcr > 23) throw fail(`bad PCR "${t[0]}"`);
@@ -99,7 +125,7 @@ export function parseImaAscii(text: string): ImaEntry[] {
     const fields: ImaField[] = [];
     const digestToken = (s: string): Uint8Array => {
       const i = s.lastIndexOf(':');
-      if (i <= 0 || !HEX.test(s.slice(i + 1)) || (s.length - i - 1) % 2) throw fail(`bad digest "${s.slice(0, 80)}"`);
+      if (i <= 0 || !HEX.test(s.slice(i + 1)) || (s.length - i - 1) % 2 || s.slice(0, i).includes('\0')) throw fail(`bad digest "${s.slice(0, 80)}"`);
       return encodeDigestField({ algorithm: s.slice(0, i), digest: fromHex(s.slice(i + 1)) });
     };
     if (templateName === 'ima') {
@@ -111,13 +137,13 @@ export function parseImaAscii(text: string): ImaEntry[] {
       // The path may contain spaces; the trailing sig/buf is hex (absent for an unsigned file).
       const last = t[t.length - 1]!;
       const hasTail = t.length > 5 && HEX.test(last) && last.length % 2 === 0;
-      const path = t.slice(4, hasTail ? -1 : undefined).join(' ');
+      const name = t.slice(4, hasTail ? -1 : undefined).join(' ');
       const tail = hasTail ? fromHex(last) : new Uint8Array(0);
-      fields.push({ id: 'd-ng', data: digestToken(t[3]!) }, { id: 'n-ng', data: encodeNameField(path) }, { id: templateName === 'ima-sig' ? 'sig' : 'buf', data: tail });
+      fields.push({ id: 'd-ng', data: digestToken(t[3]!) }, { id: 'n-ng', data: encodeNameField(name) }, { id: templateName === 'ima-sig' ? 'sig' : 'buf', data: tail });
     } else {
       throw fail(`template "${templateName}" cannot be parsed from ASCII (use the binary list)`);
     }
-    out.push(describe(out.length, pcr, templateHash, templateName, fields));
+    out.push(describe(out.length, pcr, templateHash, templateName, fields, () => at, `${path} line ${out.length + 1}`));
   }
   return out;
 }
@@ -125,7 +151,7 @@ export function parseImaAscii(text: string): ImaEntry[] {
 /** Parse either form: binary lists start with a small little-endian PCR number, ASCII with a digit. */
 export function parseImaLog(bytes: Uint8Array): ImaEntry[] {
   if (bytes.length >= 4 && bytes[1] === 0 && bytes[2] === 0 && bytes[3] === 0 && bytes[0]! < 24) return parseImaBinary(bytes);
-  return parseImaAscii(new TextDecoder().decode(bytes));
+  return parseAsciiLines(asciiLines(bytes));
 }
 
 export { parseTemplateData };

@@ -41,10 +41,13 @@ export interface ImaDigest {
   readonly digest: Uint8Array;
 }
 
-/** Decode a d-ng / d-ngv2 field: "<algo>:\0<digest>" (d-ngv2: "<ima|verity>:<algo>:\0<digest>"). */
-export function parseDigestField(data: Uint8Array): ImaDigest {
+/**
+ * Decode a d-ng / d-ngv2 field: "<algo>:\0<digest>" (d-ngv2: "<ima|verity>:<algo>:\0<digest>").
+ * `at` is the field's offset in the list and `path` the entry, for the WireError.
+ */
+export function parseDigestField(data: Uint8Array, at = 0, path = 'ima d-ng'): ImaDigest {
   const nul = data.indexOf(0);
-  if (nul < 2 || data[nul - 1] !== 0x3a) throw new WireError('d-ng field lacks its "<algo>:\\0" prefix', 0, 'ima d-ng');
+  if (nul < 2 || data[nul - 1] !== 0x3a) throw new WireError('d-ng field lacks its "<algo>:\\0" prefix', at, path);
   return { algorithm: new TextDecoder().decode(data.subarray(0, nul - 1)), digest: data.subarray(nul + 1) };
 }
 
