@@ -1,5 +1,6 @@
 /**
- * Test helpers: the shared real-log corpus (`../shared/corpus/eventlog/`, see its README) and the
+ * Test helpers: the real-log corpus as copied into `src/eventlog/testdata/` (from the shared corpus
+ * `../shared/corpus/eventlog/`; testdata/README.md gives each file's provenance) and the
  * tpm2-tools expected YAML outputs, loaded with the `yaml` package in the failsafe schema so every
  * scalar stays the exact string the tool printed (no number coercion of 0x… digests).
  */
