@@ -185,6 +185,78 @@ describe('the official 2024-09-01 examples round-trip with the same shapes', () 
     expect(missing(ver.json, example('KubernetesVersions_List.json').responses['200'].body)).toEqual([]);
   });
 
+  it('ManagedClustersList → the example\'s own cluster, PUT as rg1/clustername1, listed by subscription and by resource group with every member of the example', async () => {
+    const ex = example('ManagedClustersList.json');
+    expect(Object.keys(ex.responses)).toEqual(['200']);
+    const item = adapt(ex.responses['200'].body.value[0]);
+    // The example's resource as a request: read-only members dropped (id, name, type, eTag,
+    // provisioningState, fqdn, maxAgentPools, current*Version), the retired "1.9.6" and the
+    // "location1" node resource group left to their defaults, and the 1-vCPU pool made a 2-vCPU
+    // System pool (the spec: "System agent pools VM SKU must have at least 2vCPUs and 4GB of memory").
+    const { provisioningState: _1, kubernetesVersion: _2, currentKubernetesVersion: _3, maxAgentPools: _4, fqdn: _5, nodeResourceGroup: _6, agentPoolProfiles, ...props } = item.properties;
+    const pools = agentPoolProfiles.map(({ provisioningState: _7, orchestratorVersion: _8, currentOrchestratorVersion: _9, eTag: _10, ...p }: Record<string, unknown>) => ({ ...p, mode: 'System', vmSize: 'Standard_DS2_v2' }));
+    const [rg, name] = ['rg1', 'clustername1'];
+    const put = await armRequest(s, 'PUT', `${mc(rg, name)}?${V}`, { location: item.location, tags: item.tags, properties: { ...props, agentPoolProfiles: pools } });
+    expect(put.status).toBe(201);
+    await waitFor(async () => (await armRequest(s, 'GET', `${mc(rg, name)}?${V}`)).json.properties.provisioningState === 'Succeeded', 'list example cluster');
+    const bySub = await armRequest(s, 'GET', `/subscriptions/${SUB}/providers/Microsoft.ContainerService/managedClusters?${V}`);
+    const byGroup = await armRequest(s, 'GET', `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters?${V}`);
+    const id = (g: string, n: string) => `/subscriptions/${SUB}/resourcegroups/${g}/providers/Microsoft.ContainerService/managedClusters/${n}`;
+    for (const list of [bySub, byGroup]) {
+      expect(list.status).toBe(200);
+      expect(conformanceErrors(AKS_SPEC, 'ManagedClusterListResult', list.json)).toEqual([]);
+      expect(missing(list.json, adapt(ex.responses['200'].body))).toEqual([]);
+    }
+    const ids = (l: { json: { value: { id: string }[] } }) => l.json.value.map((c) => c.id).sort();
+    expect(ids(byGroup)).toEqual([id('rg1', 'c1'), id(rg, name)].sort());
+    // By subscription: every group's clusters (exrg's, when the create example ran first), and no other.
+    expect(ids(bySub)).toEqual(expect.arrayContaining([id('rg1', 'c1'), id(rg, name)]));
+    expect(ids(bySub).every((x) => /\/resourcegroups\/(rg1|exrg)\//.test(x))).toBe(true);
+    const mine = byGroup.json.value.find((c: { name: string }) => c.name === name);
+    expect([mine.tags, mine.properties.diskEncryptionSetID, mine.properties.networkProfile.networkPlugin]).toEqual([item.tags, item.properties.diskEncryptionSetID, 'kubenet']);
+    // A group with no cluster lists nothing; a group that does not exist is ARM's 404.
+    await armRequest(s, 'PUT', `/subscriptions/${SUB}/resourcegroups/emptyrg?api-version=2025-04-01`, { location: 'eastus' });
+    const empty = await armRequest(s, 'GET', `/subscriptions/${SUB}/resourceGroups/emptyrg/providers/Microsoft.ContainerService/managedClusters?${V}`);
+    expect([empty.status, empty.json]).toEqual([200, { value: [] }]);
+    expect(conformanceErrors(AKS_SPEC, 'ManagedClusterListResult', empty.json)).toEqual([]);
+    const none = await armRequest(s, 'GET', `/subscriptions/${SUB}/resourceGroups/norg/providers/Microsoft.ContainerService/managedClusters?${V}`);
+    expect([none.status, none.json.error.code]).toEqual([404, 'ResourceGroupNotFound']);
+  });
+
+  it('AgentPoolsDelete → 202 with Location (and Azure-AsyncOperation) and no body; the Location answers 202 until it is done, then 204; a second DELETE is 204', async () => {
+    const ex = example('AgentPoolsDelete.json');
+    expect(Object.keys(ex.responses).sort()).toEqual(['202', '204']);
+    const path = `${mc('rg1', 'c1')}/agentPools/${ex.parameters.agentPoolName}?${V}`;
+    expect((await armRequest(s, 'PUT', path, { properties: { count: 1 } })).status).toBe(201);
+    await waitFor(async () => (await armRequest(s, 'GET', path)).json.properties.provisioningState === 'Succeeded', 'pool to delete');
+    const del = await armRequest(s, 'DELETE', path);
+    expect([del.status, del.text]).toEqual([202, '']);
+    // The example's Location with its GUIDs as patterns: …/providers/Microsoft.ContainerService/locations/eastus/operationresults/{guid}?api-version=…
+    const exLocation = new URL(ex.responses['202'].headers.location);
+    const guid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+    const pattern = new RegExp(`^${exLocation.pathname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replaceAll('00000000-0000-0000-0000-000000000000', guid)}$`);
+    const location = new URL(del.headers.location as string);
+    expect(location.pathname).toMatch(pattern);
+    expect([...location.searchParams.keys()]).toEqual([...exLocation.searchParams.keys()]);
+    const opId = location.pathname.split('/').pop();
+    expect(new URL(del.headers['azure-asyncoperation'] as string).pathname).toBe(location.pathname.replace('/operationresults/', '/operations/'));
+    expect(Number(del.headers['retry-after'])).toBeGreaterThanOrEqual(0);
+    const seen: number[] = [];
+    await waitFor(async () => {
+      const r = await armRequest(s, 'GET', location.pathname + location.search);
+      seen.push(r.status);
+      if (r.status === 202) expect(r.headers.location).toBeDefined();
+      return r.status !== 202 ? r : undefined;
+    }, 'delete operation result');
+    expect(seen.slice(0, -1).every((x) => x === 202)).toBe(true);
+    expect(seen.at(-1)).toBe(204);
+    const status = await armRequest(s, 'GET', new URL(del.headers['azure-asyncoperation'] as string).pathname + location.search);
+    expect([status.json.name, status.json.status]).toEqual([opId, 'Succeeded']);
+    expect((await armRequest(s, 'GET', path)).status).toBe(404);
+    const again = await armRequest(s, 'DELETE', path);
+    expect([again.status, again.text, again.headers.location]).toEqual([204, '', undefined]);
+  });
+
   it('the conformance check itself rejects a wrong type and a bad enum', () => {
     const body = example('AgentPoolsGet.json').responses['200'].body;
     expect(conformanceErrors(AKS_SPEC, 'AgentPool', body)).toEqual([]);

@@ -104,6 +104,31 @@ describe('the document through the Azure SDKs', () => {
     expect(vmss.json.value[0].properties.virtualMachineProfile.securityProfile).toEqual({ securityType: 'TrustedLaunch', uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } });
   });
 
+  it('az aks list and az aks list -g: the SDK lists clusters by subscription and by resource group, and the raw lists conform to ManagedClusterListResult', async () => {
+    await resources.resourceGroups.createOrUpdate('otherGroup', { location: 'eastus' });
+    await resources.resourceGroups.createOrUpdate('emptyGroup', { location: 'eastus' });
+    await aks.managedClusters.beginCreateOrUpdateAndWait('otherGroup', 'otherCluster', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1, mode: 'System' }] }, poll);
+    const from = seen.length;
+    const ids = async (it: AsyncIterable<{ id?: string }>) => {
+      const out: string[] = [];
+      for await (const c of it) out.push(c.id!);
+      return out.sort();
+    };
+    const id = (rg: string, name: string) => `/subscriptions/${s.profile.subscriptionId}/resourcegroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
+    expect(await ids(aks.managedClusters.listByResourceGroup(RG))).toEqual([id(RG, 'earlyCluster'), id(RG, 'myAKSCluster')]);
+    expect(await ids(aks.managedClusters.listByResourceGroup('otherGroup'))).toEqual([id('otherGroup', 'otherCluster')]);
+    expect(await ids(aks.managedClusters.listByResourceGroup('emptyGroup'))).toEqual([]);
+    expect(await ids(aks.managedClusters.list())).toEqual([id(RG, 'earlyCluster'), id(RG, 'myAKSCluster'), id('otherGroup', 'otherCluster')]);
+    const e = await sdkError(ids(aks.managedClusters.listByResourceGroup('noSuchGroup')));
+    expect([e.statusCode, e.code]).toEqual([404, 'ResourceGroupNotFound']);
+    // The SDK's deserialized objects hide wire names (enableVtpm): check the raw bodies it received.
+    const lists = seen.slice(from).filter((r) => r.status === 200 && /\/managedClusters$/i.test(new URL(r.url).pathname));
+    expect(lists.map((r) => new URL(r.url).pathname.match(/\/resourceGroups\/([^/]+)\//i)?.[1] ?? 'subscription')).toEqual([RG, 'otherGroup', 'emptyGroup', 'subscription']);
+    for (const r of lists) expect(conformanceErrors(AKS_SPEC, 'ManagedClusterListResult', r.body)).toEqual([]);
+    const wire = (lists[0]!.body as { value: { name: string; properties: { agentPoolProfiles: { securityProfile: unknown }[] } }[] }).value.find((c) => c.name === 'myAKSCluster')!;
+    expect(wire.properties.agentPoolProfiles[0]!.securityProfile).toEqual({ enableVTPM: true, enableSecureBoot: true });
+  });
+
   it('az aks nodepool add --enable-vtpm; update --enable-secure-boot reimages; --disable-secure-boot and --disable-vtpm keep the TL image', async () => {
     const added = await aks.agentPools.beginCreateOrUpdateAndWait(RG, 'myAKSCluster', 'mynodepool', { count: 3, mode: 'User', securityProfile: { enableVtpm: true } }, poll);
     expect(added.securityProfile).toEqual({ enableVtpm: true, enableSecureBoot: false });
@@ -188,13 +213,14 @@ describe('the document through the Azure SDKs', () => {
       if (/\/managedClusters\/[^/]+\/agentPools\/[^/]+$/i.test(path)) check(AKS_SPEC, 'AgentPool', path, r.body);
       else if (/\/managedClusters\/[^/]+\/agentPools$/i.test(path)) check(AKS_SPEC, 'AgentPoolListResult', path, r.body);
       else if (/\/managedClusters\/[^/]+$/i.test(path)) check(AKS_SPEC, 'ManagedCluster', path, r.body);
+      else if (/\/managedClusters$/i.test(path)) check(AKS_SPEC, 'ManagedClusterListResult', path, r.body);
       else if (/\/listCluster(User|Admin)Credential$/i.test(path)) check(AKS_SPEC, 'CredentialResults', path, r.body);
       else if (/\/kubernetesVersions$/i.test(path)) check(AKS_SPEC, 'KubernetesVersionListResult', path, r.body);
       else if (/\/Microsoft\.Features\/.*features\/[^/]+(\/register)?$/i.test(path)) check(FEATURES_SPEC, 'FeatureResult', path, r.body);
       else if (/\/Microsoft\.Features\/features$/i.test(path)) check(FEATURES_SPEC, 'FeatureOperationsListResult', path, r.body);
     }
     expect(problems).toEqual([]);
-    expect(Object.keys(checked).sort()).toEqual(['AgentPool', 'AgentPoolListResult', 'CredentialResults', 'FeatureOperationsListResult', 'FeatureResult', 'KubernetesVersionListResult', 'ManagedCluster']);
+    expect(Object.keys(checked).sort()).toEqual(['AgentPool', 'AgentPoolListResult', 'CredentialResults', 'FeatureOperationsListResult', 'FeatureResult', 'KubernetesVersionListResult', 'ManagedCluster', 'ManagedClusterListResult']);
   });
 });
 
