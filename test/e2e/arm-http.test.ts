@@ -2,13 +2,13 @@
  * The ARM HTTP contract below the SDKs: authentication and subscription scope, api-version
  * checks, 409 on concurrent operations, bad bodies (fast-check) that get 400 with the ARM
  * envelope and change nothing, and the official 2024-09-01 examples round-tripping with the
- * same shapes.
+ * same shapes and conforming to the spec (types, enums and member names).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AKS_EXAMPLES, AKS_SPEC, conformanceErrors, shapeOf } from '../support/conformance.js';
+import { AKS_EXAMPLES, AKS_SPEC, FEATURES_SPEC, UNDECLARED_ALLOWED, conformanceErrors, schemaErrors, shapeOf, undeclaredProperties } from '../support/conformance.js';
 import { armRequest, startServer, waitFor, type TestServer } from '../support/server.js';
 
 let s: TestServer;
@@ -167,6 +167,7 @@ describe('the official 2024-09-01 examples round-trip with the same shapes', () 
     const path = `${mc('exrg', 'clustername1')}/agentPools/agentpool1?${V}`;
     const put = await armRequest(s, 'PUT', path, ex.parameters.parameters);
     expect(put.status).toBe(201);
+    expect(conformanceErrors(AKS_SPEC, 'AgentPool', put.json)).toEqual([]);
     expect(missing(put.json, ex.responses['201'].body)).toEqual([]);
     await waitFor(async () => (await armRequest(s, 'GET', path)).json.properties.provisioningState === 'Succeeded', 'example pool');
     const got = await armRequest(s, 'GET', path);
@@ -177,6 +178,7 @@ describe('the official 2024-09-01 examples round-trip with the same shapes', () 
     expect(conformanceErrors(AKS_SPEC, 'AgentPoolListResult', list.json)).toEqual([]);
     expect(missing(list.json, example('AgentPoolsList.json').responses['200'].body)).toEqual([]);
     const creds = await armRequest(s, 'POST', `${mc('exrg', 'clustername1')}/listClusterUserCredential?${V}`);
+    expect(conformanceErrors(AKS_SPEC, 'CredentialResults', creds.json)).toEqual([]);
     expect(missing(creds.json, example('ManagedClustersListClusterUserCredentials.json').responses['200'].body)).toEqual([]);
     const del = await armRequest(s, 'DELETE', path);
     expect(del.status).toBe(202);
@@ -262,5 +264,81 @@ describe('the official 2024-09-01 examples round-trip with the same shapes', () 
     expect(conformanceErrors(AKS_SPEC, 'AgentPool', body)).toEqual([]);
     expect(conformanceErrors(AKS_SPEC, 'AgentPool', { ...body, properties: { ...body.properties, count: 'three' } })).not.toEqual([]);
     expect(conformanceErrors(AKS_SPEC, 'AgentPool', { ...body, properties: { ...body.properties, osType: 'Plan9' } })).not.toEqual([]);
+  });
+
+  it('the conformance check itself names a misnamed member that ajv lets through, and accepts the maps the spec declares', () => {
+    const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
+    // Each official example response is clean, so every finding below comes from the one mutation.
+    const pool = example('AgentPoolsGet.json').responses['200'].body;
+    const cluster = adapt(example('ManagedClustersCreate_Update.json').responses['200'].body);
+    const list = example('ManagedClustersList.json').responses['200'].body;
+    const versions = example('KubernetesVersions_List.json').responses['200'].body;
+    const creds = example('ManagedClustersListClusterUserCredentials.json').responses['200'].body;
+    const feature = { id: `/subscriptions/${SUB}/providers/Microsoft.Features/providers/Microsoft.ContainerService/features/TrustedLaunchPreview`, name: 'Microsoft.ContainerService/TrustedLaunchPreview', type: 'Microsoft.Features/providers/features', properties: { state: 'Registered' } };
+    const clean: [string, string, string, unknown][] = [
+      [AKS_SPEC, 'AgentPool', 'AgentPoolsGet', pool],
+      [AKS_SPEC, 'ManagedCluster', 'ManagedClustersCreate_Update', cluster],
+      [AKS_SPEC, 'ManagedClusterListResult', 'ManagedClustersList', list],
+      [AKS_SPEC, 'AgentPoolListResult', 'AgentPoolsList', example('AgentPoolsList.json').responses['200'].body],
+      [AKS_SPEC, 'KubernetesVersionListResult', 'KubernetesVersions_List', versions],
+      [AKS_SPEC, 'CredentialResults', 'ManagedClustersListClusterUserCredentials', creds],
+      [FEATURES_SPEC, 'FeatureResult', 'a feature', feature],
+      [FEATURES_SPEC, 'FeatureOperationsListResult', 'a feature list', { value: [feature] }],
+    ];
+    for (const [spec, model, what, body] of clean) expect(conformanceErrors(spec, model, body), what).toEqual([]);
+
+    const mutate = <T>(body: T, f: (b: any) => void): T => {
+      const b = clone(body);
+      f(b);
+      return b;
+    };
+    const cases: [string, string, unknown, string][] = [
+      // The Trusted Launch flags at the casing the .NET/JS SDK models use, not the wire's.
+      [AKS_SPEC, 'AgentPool', mutate(pool, (b) => (b.properties.securityProfile = { enableVtpm: true, enableSecureBoot: true })), '/properties/securityProfile/enableVtpm'],
+      [AKS_SPEC, 'AgentPool', mutate(pool, (b) => (b.properties.nodeImageVerison = 'AKSUbuntu-2204gen2TLcontainerd-202407.22.0')), '/properties/nodeImageVerison'],
+      [AKS_SPEC, 'AgentPool', mutate(pool, (b) => (b.properties.enableFips = true)), '/properties/enableFips'],
+      [AKS_SPEC, 'AgentPool', mutate(pool, (b) => (b.etag = b.properties.eTag)), '/etag'],
+      // Through ManagedClusterAgentPoolProfile's allOf, inside an array.
+      [AKS_SPEC, 'ManagedCluster', mutate(cluster, (b) => (b.properties.agentPoolProfiles[0].osDiskSizeGb = 128)), '/properties/agentPoolProfiles/0/osDiskSizeGb'],
+      // Inside a declared map's values (identityProfile → UserAssignedIdentity), and an inline object.
+      [AKS_SPEC, 'ManagedCluster', mutate(cluster, (b) => (b.properties.identityProfile = { kubeletidentity: { resourceID: '/x' } })), '/properties/identityProfile/kubeletidentity/resourceID'],
+      [AKS_SPEC, 'ManagedCluster', mutate(cluster, (b) => (b.properties.networkProfile.loadBalancerProfile.managedOutboundIPs.Count = 2)), '/properties/networkProfile/loadBalancerProfile/managedOutboundIPs/Count'],
+      // The common-types parent (TrackedResource) through a cross-file $ref.
+      [AKS_SPEC, 'ManagedCluster', mutate(cluster, (b) => (b.systemdata = {})), '/systemdata'],
+      [AKS_SPEC, 'ManagedClusterListResult', mutate(list, (b) => (b.value[0].properties.fqdnSubDomain = 'x')), '/value/0/properties/fqdnSubDomain'],
+      [AKS_SPEC, 'KubernetesVersionListResult', mutate(versions, (b) => (Object.values(b.values[0].patchVersions as Record<string, any>)[0].upgrade = [])), `/values/0/patchVersions/${Object.keys(versions.values[0].patchVersions)[0]}/upgrade`],
+      [AKS_SPEC, 'CredentialResults', mutate(creds, (b) => (b.kubeconfigs[0].kubeConfig = b.kubeconfigs[0].value)), '/kubeconfigs/0/kubeConfig'],
+      [FEATURES_SPEC, 'FeatureResult', mutate(feature, (b) => (b.properties.State = 'Registered')), '/properties/State'],
+      [FEATURES_SPEC, 'FeatureOperationsListResult', mutate({ value: [feature] }, (b) => (b.nextlink = '')), '/nextlink'],
+    ];
+    for (const [spec, model, body, path] of cases) {
+      // ajv alone passes every one of them: the specs never forbid additional properties.
+      expect(schemaErrors(spec, model, body), path).toEqual([]);
+      const found = undeclaredProperties(spec, model, body);
+      expect(found, path).toHaveLength(1);
+      expect(found[0]!.startsWith(`${path} is not defined by `), found[0]).toBe(true);
+      expect(conformanceErrors(spec, model, body)).toEqual(found);
+    }
+    // Free keys where the spec declares a map: tags, nodeLabels, identityProfile, patchVersions, userAssignedIdentities.
+    const maps = mutate(cluster, (b) => {
+      b.tags = { 'any key': 'v', enableVtpm: 'x' };
+      b.properties.agentPoolProfiles[0].nodeLabels = { 'kubernetes.azure.com/x': 'y' };
+      b.properties.identityProfile = { anyName: { resourceId: '/x', clientId: 'c', objectId: 'o' } };
+    });
+    expect(conformanceErrors(AKS_SPEC, 'ManagedCluster', maps)).toEqual([]);
+    // Each allowed member is one the spec really lacks (no stale entries), found without the list.
+    // (A new entry names the model and the place its definition is reached from.)
+    const where: Record<string, [string, string, (member: string) => unknown]> = {
+      ManagedClusterAgentPoolProfileProperties: [AKS_SPEC, 'AgentPool', (m) => ({ properties: { [m]: {} } })],
+    };
+    for (const key of Object.keys(UNDECLARED_ALLOWED)) {
+      const [def, member] = key.split('.') as [string, string];
+      expect(where[def], key).toBeDefined();
+      const [spec, model, probe] = where[def]!;
+      expect(undeclaredProperties(spec, model, probe(member), {}), key).toEqual([expect.stringMatching(new RegExp(`/${member} is not defined by ${def}`))]);
+      expect(undeclaredProperties(spec, model, probe(member)), key).toEqual([]);
+    }
+    // …but a map's values are still checked against the map's value type.
+    expect(undeclaredProperties(AKS_SPEC, 'ManagedCluster', mutate(cluster, (b) => (b.identity.userAssignedIdentities[Object.keys(b.identity.userAssignedIdentities)[0]!] = { principalID: 'p' })))).toHaveLength(1);
   });
 });

@@ -4,7 +4,8 @@
  * vTPM cluster, add a vTPM pool, enable Secure Boot (reimage), disable each — and one failing
  * request per rule, asserting the ARM error code. Every ManagedCluster, AgentPool, credential,
  * kubernetesVersions and feature response the SDK receives is validated against the official
- * 2024-09-01 AKS and 2021-07-01 Features OpenAPI definitions.
+ * 2024-09-01 AKS and 2021-07-01 Features OpenAPI definitions — types and enums with ajv, and every
+ * member name against the members the spec defines (conformance.ts).
  */
 import { ContainerServiceClient, type AgentPool } from '@azure/arm-containerservice';
 import { FeatureClient } from '@azure/arm-features';
@@ -12,7 +13,7 @@ import { ResourceManagementClient } from '@azure/arm-resources';
 import type { TokenCredential } from '@azure/core-auth';
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AKS_SPEC, FEATURES_SPEC, conformanceErrors } from '../support/conformance.js';
+import { AKS_SPEC, FEATURES_SPEC, conformanceErrors, undeclaredProperties } from '../support/conformance.js';
 import { armRequest, startServer, waitFor, type TestServer } from '../support/server.js';
 
 let s: TestServer;
@@ -179,6 +180,17 @@ describe('the document through the Azure SDKs', () => {
       await expect(aks.agentPools.get(RG, 'myAKSCluster', 'rule')).rejects.toMatchObject({ statusCode: 404 });
     });
   }
+
+  it('allows a GPU pool with Secure Boot when the GPU driver install is skipped (gpuProfile.driver None)', async () => {
+    const p = await aks.agentPools.beginCreateOrUpdateAndWait(RG, 'myAKSCluster', 'gpu', { mode: 'User', count: 1, vmSize: 'Standard_NC4as_T4_v3', gpuProfile: { driver: 'None' }, securityProfile: { enableSecureBoot: true, enableVtpm: true } }, poll);
+    expect([p.provisioningState, p.gpuProfile, p.securityProfile]).toEqual(['Succeeded', { driver: 'None' }, { enableVtpm: true, enableSecureBoot: true }]);
+    // gpuProfile is newer than the 2024-09-01 spec: the conformance sweep below meets it and
+    // accepts it only through conformance.ts's UNDECLARED_ALLOWED.
+    const raw = seen.findLast((r) => r.status === 200 && /\/agentPools\/gpu$/.test(new URL(r.url).pathname))!.body as { properties: Record<string, unknown> };
+    expect(raw.properties.gpuProfile).toEqual({ driver: 'None' });
+    expect(undeclaredProperties(AKS_SPEC, 'AgentPool', raw, {})).toEqual([expect.stringMatching(/^\/properties\/gpuProfile is not defined by ManagedClusterAgentPoolProfileProperties/)]);
+    await aks.agentPools.beginDeleteAndWait(RG, 'myAKSCluster', 'gpu', poll);
+  });
 
   it('refuses bad pool names with InvalidParameter (too long, uppercase)', async () => {
     for (const name of ['abcdefghijkl', 'MyPool']) {
