@@ -128,7 +128,7 @@ describe('a policy change re-attests the cluster', () => {
   });
 
   it('a changed kernel command line allowed, then no longer: the node turns Healthy, then Unhealthy', async () => {
-    const [{ key, vm }] = await vms('c', 'aks-tl-');
+    const { key, vm } = (await vms('c', 'aks-tl-'))[0]!;
     const found = await h.platform.vms.find(h.sub, vm.nodeResourceGroup, vm.computerName);
     await h.platform.vms.tamper(found, ['cmdline']);
     await h.platform.vms.act(found, 'restart');
