@@ -4,10 +4,23 @@ import { featureToWire, operationToWire, providerToWire, resourceGroupToWire, su
 import { invalidContent } from '../errors.js';
 import { requirePrincipal } from '../face.js';
 import type { Route } from '../../http/router.js';
-import { json } from '../../http/types.js';
+import { json, type ApiRequest } from '../../http/types.js';
 import { sub, type ArmDeps } from './deps.js';
 
 const SUB = '/subscriptions/{subscriptionId}';
+
+/**
+ * The optional body of a register/unregister POST, read before anything changes: a body that is
+ * sent must be a JSON object (as every ARM request body), and providers/register's one is a
+ * ProviderRegistrationRequest (Microsoft.Resources 2021-04-01+:
+ * `{ thirdPartyProviderConsent: { consentToAuthorization: boolean } }`, nothing to act on here).
+ * Malformed JSON or a wrong type is 400 InvalidRequestContent, not a registration.
+ */
+function readActionBody(req: ApiRequest, registrationRequest = false): void {
+  if (/^\s*$/.test(new TextDecoder().decode(req.body))) return;
+  const b = Body.root(parseJsonBody(req.body));
+  if (registrationRequest) b.obj('thirdPartyProviderConsent')?.bool('consentToAuthorization');
+}
 
 export function resourceRoutes(d: ArmDeps): Route[] {
   const p = d.platform;
@@ -84,11 +97,17 @@ export function resourceRoutes(d: ArmDeps): Route[] {
     },
     {
       method: 'POST', path: `${SUB}/providers/{namespace}/register`, auth: 'arm', versions: 'resources', action: 'Microsoft.Resources/subscriptions/providers/register/action',
-      handler: async (req) => json(200, providerToWire(await p.registrations.registerProvider(sub(req.params), req.params.namespace!), p.ctx.locations)),
+      handler: async (req) => {
+        readActionBody(req, true);
+        return json(200, providerToWire(await p.registrations.registerProvider(sub(req.params), req.params.namespace!), p.ctx.locations));
+      },
     },
     {
       method: 'POST', path: `${SUB}/providers/{namespace}/unregister`, auth: 'arm', versions: 'resources', action: 'Microsoft.Resources/subscriptions/providers/unregister/action',
-      handler: async (req) => json(200, providerToWire(await p.registrations.unregisterProvider(sub(req.params), req.params.namespace!), p.ctx.locations)),
+      handler: async (req) => {
+        readActionBody(req);
+        return json(200, providerToWire(await p.registrations.unregisterProvider(sub(req.params), req.params.namespace!), p.ctx.locations));
+      },
     },
     // --- features (Microsoft.Features 2021-07-01)
     {
@@ -105,11 +124,17 @@ export function resourceRoutes(d: ArmDeps): Route[] {
     },
     {
       method: 'POST', path: `${SUB}/providers/Microsoft.Features/providers/{namespace}/features/{featureName}/register`, auth: 'arm', versions: 'features', action: 'Microsoft.Features/providers/features/register/action',
-      handler: async (req) => json(200, featureToWire(await p.registrations.registerFeature(sub(req.params), req.params.namespace!, req.params.featureName!))),
+      handler: async (req) => {
+        readActionBody(req);
+        return json(200, featureToWire(await p.registrations.registerFeature(sub(req.params), req.params.namespace!, req.params.featureName!)));
+      },
     },
     {
       method: 'POST', path: `${SUB}/providers/Microsoft.Features/providers/{namespace}/features/{featureName}/unregister`, auth: 'arm', versions: 'features', action: 'Microsoft.Features/providers/features/unregister/action',
-      handler: async (req) => json(200, featureToWire(await p.registrations.unregisterFeature(sub(req.params), req.params.namespace!, req.params.featureName!))),
+      handler: async (req) => {
+        readActionBody(req);
+        return json(200, featureToWire(await p.registrations.unregisterFeature(sub(req.params), req.params.namespace!, req.params.featureName!)));
+      },
     },
   ];
 }
