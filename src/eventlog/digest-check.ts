@@ -10,7 +10,9 @@
  *     firmware listed in reference/tpm-attestation.md §4, H(whole UEFI_VARIABLE_DATA).
  *   - EV_IPL in PCR 8 (grub, rhboot/grub2 `grub-core/commands/tpm.c`): H(string after the
  *     "kernel_cmdline: "/"grub_cmd: " prefix, without its NUL), or with the NUL (tpm2_eventlog accepts
- *     both), or H(event data).
+ *     both), or H(event data). grub hashes the string alone and logs the label in front of it
+ *     (grub_tpm_verify_string), so the label is not bound: an editor can relabel a measured string
+ *     (interpret/boot-chain.ts therefore identifies the kernel command line by content and order).
  *   - EV_IPL in PCR 12 (systemd-boot ≥ 251): H(event data).
  * Named variants seen in the corpus:
  *   - ShimAuthorityExtraByte: shim's "Shim" EV_EFI_VARIABLE_AUTHORITY event logs one byte more than
@@ -81,13 +83,30 @@ function candidates(e: TcgEvent): [DigestRule, Uint8Array][] | undefined {
  * the banks the TPM quoted, since digests of other banks prove nothing (verify.ts).
  */
 export function checkEventDigest(e: TcgEvent, banks?: ReadonlySet<number>): DigestCheck {
-  if (e.eventType === T.EV_NO_ACTION) return { status: 'unverifiable' };
+  const m = match(e, banks);
+  if (m === 'unverifiable') return { status: 'unverifiable' };
+  if (Array.isArray(m)) return { status: 'ok', rule: m[0] };
+  return { status: 'mismatch', tried: candidates(e)!.map(([r]) => r) };
+}
+
+/**
+ * The bytes `e`'s digests are a hash of — the measured content, which the event data may present
+ * with more around it (grub's "kernel_cmdline: " label is not hashed) — by the first rule that holds
+ * in every computable bank (or only `banks`); undefined when none holds or none can be checked.
+ */
+export function digestedData(e: TcgEvent, banks?: ReadonlySet<number>): { readonly rule: DigestRule; readonly bytes: Uint8Array } | undefined {
+  const m = match(e, banks);
+  return Array.isArray(m) ? { rule: m[0], bytes: m[1] } : undefined;
+}
+
+function match(e: TcgEvent, banks?: ReadonlySet<number>): [DigestRule, Uint8Array] | 'mismatch' | 'unverifiable' {
+  if (e.eventType === T.EV_NO_ACTION) return 'unverifiable';
   const cands = candidates(e);
-  if (!cands) return { status: 'unverifiable' };
+  if (!cands) return 'unverifiable';
   const computable = e.digests.filter((x) => hashById(x.algId)?.nodeName !== undefined && (!banks || banks.has(x.algId)));
-  if (computable.length === 0) return { status: 'unverifiable' };
-  for (const [rule, bytes] of cands) {
-    if (computable.every((x) => bytesEqual(oneShotHash(hashById(x.algId)!.nodeName!, bytes, 'buffer'), x.digest))) return { status: 'ok', rule };
+  if (computable.length === 0) return 'unverifiable';
+  for (const c of cands) {
+    if (computable.every((x) => bytesEqual(oneShotHash(hashById(x.algId)!.nodeName!, c[1], 'buffer'), x.digest))) return c;
   }
-  return { status: 'mismatch', tried: cands.map(([r]) => r) };
+  return 'mismatch';
 }

@@ -7,7 +7,7 @@ export { parseEventLog, parseSpecIdEvent } from './parse.js';
 export { replay, pcrValuesToHex, initialPcr0, initialPcrValue, type PcrValues, type ReplayOptions } from './replay.js';
 export { verify, normalizeQuoted, type VerifiedLog, type PcrMismatch, type QuotedPcrs } from './verify.js';
 export { QUIRKS, type Quirk } from './quirks.js';
-export { checkEventDigest, type DigestCheck, type DigestRule } from './digest-check.js';
+export { checkEventDigest, digestedData, type DigestCheck, type DigestRule } from './digest-check.js';
 export * from './decode/index.js';
 export { decodeVariableValue, parseUefiVariableData } from './decode/variable.js';
 export { parseImageLoadEvent, encodeImageLoadEvent } from './decode/image-load.js';

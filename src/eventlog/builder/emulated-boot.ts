@@ -9,11 +9,13 @@
  *   4. PCR 0–6 separators
  *   5. shim: PCR 7 db authority (Secure Boot) · PCR 4 image · PCR 7 SbatLevel · PCR 14 MokList, MokListX, MokListTrusted
  *   6. grub: PCR 7 authority · PCR 4 image · PCR 8 grub_cmd… · PCR 9 files read
- *   7. kernel: PCR 9 file · PCR 7 authority · PCR 4 image (shim_lock) · PCR 8 kernel_cmdline · PCR 9 initrd
+ *   7. kernel: PCR 8 grub_cmd "linux <path> <args>" (grub measures the command before running it) ·
+ *      PCR 9 file · PCR 7 authority · PCR 4 image (shim_lock) · PCR 8 kernel_cmdline · PCR 9 initrd
  *   8. PCR 5: "Exit Boot Services Invocation", "… Returned with Success"
  * Returns the bytes and the PCR values a TPM extended with `onExtend`'s digests would hold.
  */
 import { encodeLoadOption, LOAD_OPTION_ACTIVE, SHIM_LOCK_GUID, EFI_IMAGE_SECURITY_DATABASE_GUID, type EfiGuid } from '../../core/efi/index.js';
+import { grubCommandArgs } from '../interpret/boot-chain.js';
 import type { PcrValues } from '../replay.js';
 import { EventLogBuilder, type AppendedEvent, type DigestsByAlg } from './builder.js';
 
@@ -44,9 +46,11 @@ export interface EmulatedBootSpec {
   readonly mok?: { readonly mokList: Uint8Array; readonly mokListX: Uint8Array; readonly mokListTrusted?: boolean };
   readonly sbatLevel?: string;
   readonly grub: BootImage;
+  /** Commands grub runs before `linux` (which is added: "linux <kernel.path> <cmdline>"). */
   readonly grubCommands: readonly string[];
   readonly grubFiles?: readonly { readonly path: string; readonly digests: DigestsByAlg }[];
   readonly kernel: BootImage & { readonly path: string; readonly fileDigests: DigestsByAlg };
+  /** The kernel command line after the kernel path, as grub passes it (grub-quoted where an argument has a space). */
   readonly cmdline: string;
   readonly initrd?: { readonly path: string; readonly digests: DigestsByAlg };
   readonly exitBootServices?: boolean;
@@ -105,10 +109,13 @@ export function buildEmulatedBoot(spec: EmulatedBootSpec): { bytes: Uint8Array; 
   app(spec.grub);
   for (const c of spec.grubCommands) emit(b.grubString('grub_cmd: ', c));
   for (const f of spec.grubFiles ?? []) emit(b.grubFile(f.path, f.digests));
+  // The `linux` command itself, as grub's script measures it: its arguments unquoted, joined by spaces.
+  const kernelCmdline = `${spec.kernel.path} ${spec.cmdline}`;
+  emit(b.grubString('grub_cmd: ', `linux ${grubCommandArgs(kernelCmdline) ?? kernelCmdline}`));
   emit(b.grubFile(spec.kernel.path, spec.kernel.fileDigests));
   authority(spec.kernel);
   app(spec.kernel);
-  emit(b.grubString('kernel_cmdline: ', `${spec.kernel.path} ${spec.cmdline}`));
+  emit(b.grubString('kernel_cmdline: ', kernelCmdline));
   if (spec.initrd) emit(b.grubFile(spec.initrd.path, spec.initrd.digests));
   if (spec.exitBootServices !== false) {
     emit(b.efiAction(5, 'Exit Boot Services Invocation'));

@@ -21,7 +21,7 @@ function both(sha256: Uint8Array): Record<number, Uint8Array> {
   return { [TPM_ALG_SHA256]: sha256, [TPM_ALG_SHA1]: sha('sha1', sha256) };
 }
 
-export function sampleBootSpec(grubCommandCount = 65): EmulatedBootSpec {
+export function sampleBootSpec(grubCommandCount = 64): EmulatedBootSpec {
   const log = parseEventLog(new Uint8Array(readFileSync(`${KEYLIME}/binary_bios_measurements-secureboot`)));
   const vars = new Map<string, Uint8Array>();
   const apps: Uint8Array[] = [];
