@@ -46,6 +46,13 @@ export function armFace(platform: Platform, tokens: TokenService): Face {
       if (!v) return { status: 400, body: armErrorBody('MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests.") };
       const accepted = API_VERSIONS[versions] ?? [];
       if (!accepted.includes(v)) {
+        // Microsoft.Resources (subscriptions, resource groups, providers) is ARM's own API, and ARM
+        // answers with its own code, newest version first: "The api-version '2020-10-01' is invalid.
+        // The supported versions are '2020-07-01,2020-06-01,…'." (Azure/azure-rest-api-specs#11711,
+        // Azure/azure-cli#28038). A resource provider's type gets NoRegisteredProviderFound.
+        if (versions === 'resources' || versions === 'subscriptions') {
+          return { status: 400, body: armErrorBody('InvalidApiVersionParameter', `The api-version '${v}' is invalid. The supported versions are '${[...accepted].reverse().join(',')}'.`) };
+        }
         const type = resourceTypeOf(req.path);
         return {
           status: 400,
