@@ -143,7 +143,7 @@ function u32(v: number): Uint8Array {
 }
 
 /** Answer one control command (tpm_ioctl.h "non-CUSE" responses). */
-async function controlResponse(sim: TpmSimulator, cmd: number, body: Uint8Array, stop: () => void): Promise<Uint8Array> {
+async function controlResponse(sim: TpmSimulator, cmd: number, body: Uint8Array): Promise<Uint8Array> {
   switch (cmd) {
     case CMD.GET_CAPABILITY: {
       const caps = PTM_CAP.INIT | PTM_CAP.SHUTDOWN | PTM_CAP.GET_TPMESTABLISHED | PTM_CAP.SET_LOCALITY | PTM_CAP.RESET_TPMESTABLISHED | PTM_CAP.STOP | PTM_CAP.GET_CONFIG | PTM_CAP.SET_BUFFERSIZE | PTM_CAP.GET_INFO;
@@ -158,8 +158,8 @@ async function controlResponse(sim: TpmSimulator, cmd: number, body: Uint8Array,
       sim.powerOff();
       return u32(PTM_RES.SUCCESS);
     case CMD.SHUTDOWN:
+      // The caller answers, then stops the server (swtpm answers before it exits).
       sim.powerOff();
-      stop();
       return u32(PTM_RES.SUCCESS);
     case CMD.GET_TPMESTABLISHED:
       return sim.poweredOn ? concat(u32(0), new Uint8Array(4)) : u32(PTM_RES.BAD_ORDINAL);
@@ -200,7 +200,13 @@ function serveControl(sim: TpmSimulator, socket: Socket, stop: () => void, log?:
       buf = buf.slice(4 + need);
       log?.(`ctrl command 0x${cmd.toString(16)}`);
       chain = chain.then(async () => {
-        const resp = await controlResponse(sim, cmd, body, stop);
+        const resp = await controlResponse(sim, cmd, body);
+        if (cmd === CMD.SHUTDOWN) {
+          // Stopping destroys every socket, this one too: answer first.
+          if (socket.destroyed) stop();
+          else socket.end(resp, stop);
+          return;
+        }
         if (!socket.destroyed) socket.write(resp);
       });
     }
