@@ -52,7 +52,7 @@ function typicalSpec(): EmulatedBootSpec {
     secureBoot: true, pk: vars.get('PK')!, kek: vars.get('KEK')!, db: vars.get('db')!, dbx: vars.get('dbx')!,
     bootOrder: [1], bootOptions: [{ number: 1, description: 'ubuntu', devicePath: encodeDevicePath([dp.filePath('\\EFI\\ubuntu\\shimx64.efi')]) }],
     shim: img('shim'), grub: img('grub'), sbatLevel: 'sbat,1,2022052400\ngrub,2\n', mok: { mokList: new Uint8Array(64), mokListX: new Uint8Array(64) },
-    grubCommands: Array.from({ length: 69 }, (_, i) => `[ -e /boot/grub/step${i} ]`),
+    grubCommands: Array.from({ length: 68 }, (_, i) => `[ -e /boot/grub/step${i} ]`),
     grubFiles: [{ path: '(hd0,gpt1)/boot/grub/grub.cfg', digests: dig('cfg') }],
     kernel: { ...img('vmlinuz'), path: '/boot/vmlinuz', fileDigests: dig('vmlinuz') }, cmdline: 'root=/dev/sda1 ro', initrd: { path: '/boot/initrd.img', digests: dig('initrd') },
   };

@@ -226,10 +226,16 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
   con.raw('GNU GRUB  version 2.06');
 
   // 4. grub → kernel
+  // grub measures each command before running it (PCR 8, "grub_cmd: "); running `linux` reads the
+  // kernel (PCR 9) and measures the command line it will pass (PCR 8, "kernel_cmdline: ") right
+  // after (grub-core/commands/tpm.c, loader/i386/efi/linux.c); `initrd` then reads the initrd.
   const kernelPath = img.meta.kernelPath;
+  const commands = img.meta.grubCommands.map((c) => (c.startsWith('linux ') ? `linux ${kernelPath} ${cmdline}` : c.startsWith('initrd ') ? `initrd ${img.meta.initrdPath}` : c));
+  const linuxAt = commands.findIndex((c) => c.startsWith('linux '));
+  const before = linuxAt < 0 ? commands : commands.slice(0, linuxAt + 1);
+  const after = linuxAt < 0 ? [] : commands.slice(linuxAt + 1);
   if (log) {
-    const grubCmd = (c: string) => (c.startsWith('linux ') ? `linux ${kernelPath} ${cmdline}` : c.startsWith('initrd ') ? `initrd ${img.meta.initrdPath}` : c);
-    for (const c of img.meta.grubCommands) await extend(log.grubString('grub_cmd: ', grubCmd(c)));
+    for (const c of before) await extend(log.grubString('grub_cmd: ', c));
     await extend(log.grubFile(kernelPath, kernel));
   }
   const kernelV = verdict('kernel');
@@ -248,7 +254,10 @@ export async function bootVm(i: VmBootInput): Promise<VmBootResult> {
   }
   if (log) {
     await extend(log.grubString('kernel_cmdline: ', `${kernelPath} ${cmdline}`));
-    if (img.initrd) await extend(log.grubFile(img.meta.initrdPath, img.initrd));
+    for (const c of after) {
+      await extend(log.grubString('grub_cmd: ', c));
+      if (c.startsWith('initrd ') && img.initrd) await extend(log.grubFile(img.meta.initrdPath, img.initrd));
+    }
     // 5.
     await extend(log.efiAction(5, 'Exit Boot Services Invocation'));
     await extend(log.efiAction(5, 'Exit Boot Services Returned with Success'));
