@@ -9,13 +9,15 @@
  *   PCR 7  EV_EFI_VARIABLE_DRIVER_CONFIG  SecureBoot, PK, KEK, db, dbx (before the separator)
  *   PCR 7  EV_EFI_VARIABLE_AUTHORITY      entries that authorised images; shim's SbatLevel
  *   PCR 4  EV_EFI_BOOT_SERVICES_APPLICATION  Authenticode digest of each started image
- *   PCR 8  EV_IPL "kernel_cmdline: …"     the kernel command line
+ *   PCR 8  EV_IPL "kernel_cmdline: …"     the kernel command line — the one right after grub's
+ *                                        last Linux loader command, with its arguments (the
+ *                                        label is not hashed: eventlog grubKernelCommandLine)
  *   PCR 9  EV_IPL "<path>"                files grub read, digest = H(file)
  *   PCR 14 EV_IPL "<MokList…>"            shim's MOK variables, digest = H(contents)
  *   PCR 10 (IMA)                          module files, digest = H(file)
  */
 import { TPM_ALG_SHA256 } from '../core/hash.js';
-import { EV_EFI_BOOT_SERVICES_APPLICATION, EV_EFI_VARIABLE_AUTHORITY, EV_EFI_VARIABLE_DRIVER_CONFIG, EV_IPL, EV_SEPARATOR, ima, parseUefiVariableData, type TcgEvent } from '../eventlog/index.js';
+import { EV_EFI_BOOT_SERVICES_APPLICATION, EV_EFI_VARIABLE_AUTHORITY, EV_EFI_VARIABLE_DRIVER_CONFIG, EV_IPL, EV_SEPARATOR, grubKernelCommandLine, ima, parseUefiVariableData, type TcgEvent } from '../eventlog/index.js';
 import { isTlError } from '../core/errors.js';
 
 export interface BootFacts {
@@ -28,6 +30,8 @@ export interface BootFacts {
   /** Authenticode SHA-256 (hex) of each started image, in order. */
   readonly applications: readonly { readonly sha256: string; readonly eventIndex: number }[];
   readonly kernelCmdline: string | undefined;
+  /** Why grub's kernel command line cannot be attributed (it measured a Linux loader command but no matching command line right after it). */
+  readonly kernelCmdlineProblem: string | undefined;
   readonly files: readonly { readonly path: string; readonly sha256: string }[];
   readonly mok: Readonly<Record<string, string>>;
   /** Modules measured by IMA (undefined when the IMA list is not attested). */
@@ -56,7 +60,6 @@ export function bootFacts(events: readonly TcgEvent[], verifiedPcrs: ReadonlySet
   const anomalies: string[] = [];
   const seen = new Set<string>();
   let sbatLevel: string | undefined;
-  let kernelCmdline: string | undefined;
   let separator7 = false;
   for (const e of events) {
     if (e.pcrIndex === 7) {
@@ -94,10 +97,7 @@ export function bootFacts(events: readonly TcgEvent[], verifiedPcrs: ReadonlySet
       continue;
     }
     if (e.eventType !== EV_IPL) continue;
-    if (e.pcrIndex === 8) {
-      const t = text(e.data);
-      if (t.startsWith('kernel_cmdline: ')) kernelCmdline = t.slice(16);
-    } else if (e.pcrIndex === 9) {
+    if (e.pcrIndex === 9) {
       const d = sha256Of(e);
       if (d) files.push({ path: text(e.data), sha256: d });
     } else if (e.pcrIndex === 14) {
@@ -114,5 +114,6 @@ export function bootFacts(events: readonly TcgEvent[], verifiedPcrs: ReadonlySet
       list.push({ path: m.path, name: m.path.slice(m.path.lastIndexOf('/') + 1), sha256: Buffer.from(m.fileDigest.digest).toString('hex'), algorithm: m.fileDigest.algorithm });
     }
   }
-  return { verifiedPcrs, secureBoot, variables, authorities, sbatLevel, applications, kernelCmdline, files, mok, modules, anomalies };
+  const grub = grubKernelCommandLine(events);
+  return { verifiedPcrs, secureBoot, variables, authorities, sbatLevel, applications, kernelCmdline: grub.cmdline, kernelCmdlineProblem: grub.problem, files, mok, modules, anomalies };
 }

@@ -480,6 +480,25 @@ const CASES: Case[] = [
     },
   },
   {
+    id: 'kernel.cmdline_modified',
+    how: "a rootkit's command line hidden by relabelling (grub does not hash the label): its kernel_cmdline string relabelled grub_cmd, and a decoy grub command holding the image's command line relabelled kernel_cmdline",
+    run: async () => {
+      const path = f.image.meta.kernelPath;
+      const rootkit = `${f.image.meta.cmdline} init=/usr/lib/rk/init`;
+      const isPcr8 = (prefix: string) => (m: Measurement) => m.event?.pcrIndex === 8 && (textOf(m.event) ?? '').startsWith(prefix);
+      // What grub really measured for a grub.cfg that runs `linux <kernel> <rootkit>` and then a line
+      // holding the image's command line (an unknown command: grub measures it, then fails it) …
+      const booted = editMeasurements(
+        { ...a, boot: { ...a.boot, eventLog: (await bootMeasuring(f, 'fa-rk-linux', a, editMeasurements(a, isPcr8('grub_cmd: linux '), () => [measured((b) => b.grubString('grub_cmd: ', `linux ${path} ${rootkit}`))]))).boot.eventLog } },
+        isPcr8('kernel_cmdline: '),
+        // … with the labels swapped in the log: the digests stay those of the texts grub hashed.
+        () => [measured((b) => b.grubString('grub_cmd: ', `${path} ${rootkit}`)), measured((b) => b.grubString('kernel_cmdline: ', f.refs.kernelCmdline))],
+      );
+      const n = await bootMeasuring(f, 'fa-rk-relabel', a, booted);
+      return { ...(await boots(measuredA, n)), component: 'kernel command line', expected: f.refs.kernelCmdline, actual: 'not attributable', message: /^The kernel command line cannot be attributed: PCR 8 event \d+, right after grub's last Linux loader command \(event \d+\), is not that command's kernel command line/ };
+    },
+  },
+  {
     id: 'boot.initrd.file_mismatch',
     how: 'a hook added to the (unsigned) initrd: Secure Boot on, it boots',
     run: async () => {

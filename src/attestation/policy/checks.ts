@@ -127,7 +127,11 @@ export const kernelCmdline = check('kernel.cmdline', [8], ({ facts, refs, policy
   const actual = facts.kernelCmdline;
   const ok = [refs!.kernelCmdline, ...policy.allowedKernelCommandLines];
   if (actual !== undefined && ok.includes(actual)) return [];
-  if (actual === undefined) return [finding('kernel.cmdline_modified', 'kernel command line', 'grub measured no kernel command line into PCR 8.', { expected: refs!.kernelCmdline, actual: 'not measured' })];
+  if (actual === undefined) {
+    return facts.kernelCmdlineProblem
+      ? [finding('kernel.cmdline_modified', 'kernel command line', `The kernel command line cannot be attributed: ${facts.kernelCmdlineProblem}.`, { expected: refs!.kernelCmdline, actual: 'not attributable' })]
+      : [finding('kernel.cmdline_modified', 'kernel command line', 'grub measured no kernel command line into PCR 8.', { expected: refs!.kernelCmdline, actual: 'not measured' })];
+  }
   return [finding('kernel.cmdline_modified', 'kernel command line', `The kernel command line differs from the image's (${cmdlineDiff(refs!.kernelCmdline, actual)}).`, { expected: refs!.kernelCmdline, actual })];
 });
 

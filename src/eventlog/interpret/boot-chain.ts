@@ -163,6 +163,17 @@ function pcr8String(e: TcgEvent): Pcr8String {
 }
 
 /**
+ * The kernel command line as grub's last Linux loader command measured it (below), for a verifier
+ * that wants only that: `problem` says why it cannot be attributed when grub measured a Linux
+ * loader command; both undefined when grub measured none.
+ */
+export function grubKernelCommandLine(events: readonly TcgEvent[]): { readonly cmdline: string | undefined; readonly problem: string | undefined } {
+  const anomalies: string[] = [];
+  const r = grubKernelCmdline(events, anomalies);
+  return { cmdline: r.cmdline, problem: r.found ? anomalies[0] : undefined };
+}
+
+/**
  * The kernel command line as grub's last Linux loader command measured it: scan PCR 8 from the end
  * for the last string whose *hashed content* is "linux …"/"linuxefi …"/"linux16 …" (whatever its
  * label), then require the next PCR 8 string to be labelled "kernel_cmdline: " and to hash exactly
