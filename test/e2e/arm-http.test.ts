@@ -93,6 +93,19 @@ describe('bad requests get 400 with the ARM envelope and change nothing (propert
   const poolPath = () => `${mc('rg1', 'c1')}/agentPools/fuzz?${V}`;
   const snapshot = async () => JSON.stringify((await armRequest(s, 'GET', `${mc('rg1', 'c1')}/agentPools?${V}`)).json.value.map((p: { name: string; properties: { eTag: string } }) => [p.name, p.properties.eTag]));
 
+  it('reads members case-insensitively, as the resource providers\' Json.NET does: enableVtpm is enableVTPM, Count is count', async () => {
+    const pool = `${mc('rg1', 'c1')}/agentPools/casepool?${V}`;
+    // The feature is not registered here: reading the flag is what refuses the pool.
+    const tl = await armRequest(s, 'PUT', pool, { properties: { Count: 1, securityprofile: { enableVtpm: true } } });
+    expect([tl.status, tl.json.error.code]).toEqual([400, 'SubscriptionNotRegisteredForFeature']);
+    const plain = await armRequest(s, 'PUT', pool, { properties: { Count: 2, VMSize: 'Standard_DS2_v2' } });
+    expect(plain.status, plain.text).toBe(201);
+    expect([plain.json.properties.count, plain.json.properties.vmSize, plain.json.properties.Count, plain.json.properties.VMSize]).toEqual([2, 'Standard_DS2_v2', undefined, undefined]);
+    await waitFor(async () => (await armRequest(s, 'GET', pool)).json.properties.provisioningState === 'Succeeded', 'casepool Succeeded');
+    expect((await armRequest(s, 'DELETE', pool)).status).toBe(202);
+    await waitFor(async () => (await armRequest(s, 'GET', pool)).status === 404, 'casepool deleted');
+  });
+
   it('malformed JSON, wrong types and bad values', async () => {
     const before = await snapshot();
     const wrongTypes = fc.record({

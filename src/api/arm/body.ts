@@ -32,10 +32,20 @@ export class Body {
     return this.path ? `${this.path}.${name}` : name;
   }
 
-  /** The member, or undefined when absent or null (ARM treats null as "not set"). */
+  /**
+   * The member, or undefined when absent or null (ARM treats null as "not set"). Names match as
+   * the resource providers' deserializer (Json.NET) matches them: the exact name first, otherwise
+   * case-insensitively — `enableVtpm` sets enableVTPM, it is not an unknown member.
+   */
   raw(name: string): Json | undefined {
-    const v = this.value[name];
-    return v === null ? undefined : v;
+    const key = Object.hasOwn(this.value, name) ? name : this.keyFor(name);
+    const v = key === undefined ? undefined : this.value[key];
+    return v === null || v === undefined ? undefined : v;
+  }
+
+  private keyFor(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    return Object.keys(this.value).find((k) => k.toLowerCase() === lower);
   }
 
   obj(name: string): Body | undefined {
@@ -99,10 +109,11 @@ export class Body {
     return v.map((x, i) => Body.root(x, `${this.p(name)}[${i}]`));
   }
 
-  /** Members not in `known`, for echoing back. */
+  /** Members not in `known` (compared case-insensitively, as `raw` reads them), for echoing back. */
   rest(known: ReadonlySet<string>): Record<string, unknown> {
+    const lower = new Set([...known].map((k) => k.toLowerCase()));
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this.value)) if (!known.has(k) && v !== null) out[k] = v;
+    for (const [k, v] of Object.entries(this.value)) if (!lower.has(k.toLowerCase()) && v !== null) out[k] = v;
     return out;
   }
 }
