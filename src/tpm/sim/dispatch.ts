@@ -65,7 +65,7 @@ export const DISPATCH: ReadonlyMap<number, DispatchEntry> = new Map(ENTRIES.map(
 /** Commands that may write NV (TPMA_CC.nv), as libtpms marks them. */
 const NV_COMMANDS = new Set<number>([
   TPM_CC.Startup, TPM_CC.Shutdown, TPM_CC.SelfTest, TPM_CC.StirRandom, TPM_CC.EvictControl, TPM_CC.HierarchyChangeAuth,
-  TPM_CC.NV_DefineSpace, TPM_CC.NV_UndefineSpace, TPM_CC.NV_Write, TPM_CC.NV_Read,
+  TPM_CC.NV_DefineSpace, TPM_CC.NV_UndefineSpace, TPM_CC.NV_Write,
   TPM_CC.PCR_Extend, TPM_CC.PCR_Event, TPM_CC.PCR_Reset,
 ]);
 
