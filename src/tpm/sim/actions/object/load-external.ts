@@ -3,8 +3,6 @@
  * TPM2_MakeCredential), optionally with its sensitive area (then only into the null hierarchy
  * and never as fixedTPM/fixedParent).
  */
-import { concat } from '../../../../core/bytes.js';
-import { hash } from '../../../../core/hash.js';
 import { handleName, objectName } from '../../../crypto/name.js';
 import { TPM2_LoadExternal } from '../../../commands/load-external.js';
 import { TPM_RC } from '../../../rc.js';
@@ -23,11 +21,12 @@ export const loadExternal = action(TPM2_LoadExternal, ({ tpm }, { inPrivate, inP
   }
   if (!tpm.objects.hasRoom()) tpmError(TPM_RC.OBJECT_MEMORY);
   let name = objectName(inPublic);
-  const hName = handleName(hierarchy);
   const obj = { public: inPublic, name, qualifiedName: name, hierarchy, external: true, ...(inPrivate ? { sensitive: inPrivate } : {}) };
   const handle = tpm.objects.add(obj)!;
   if (inPublic.nameAlg === TPM_ALG.NULL) name = handleName(handle);
   obj.name = name;
-  obj.qualifiedName = inPublic.nameAlg === TPM_ALG.NULL ? name : concat(name.subarray(0, 2), hash(inPublic.nameAlg, hName, name));
+  // An external object's Qualified Name is its Name (Part 4 ObjectSetLoadedAttributes: "If this is an
+  // external object, set the QN == name"; libtpms does the same), not H(hierarchy || Name).
+  obj.qualifiedName = name;
   return { handle, name };
 });
