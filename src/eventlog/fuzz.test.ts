@@ -231,12 +231,18 @@ const measured = (e: ImaEntry) => `${toHex(e.templateHash)} ${toHex(templateHash
 
 /**
  * Entries of a damaged list that parsed: each one that is not one of the original measurements (in
- * what its template hash covers) must be reported by replayIma as a template-hash mismatch. Not by
+ * what its template hash covers) must be reported by replayIma as a template-hash mismatch or a
+ * violation. Not by
  * index: a damaged length can make one entry swallow the next, shifting the genuine ones after it.
  */
 function unflaggedChanges(parsed: readonly ImaEntry[], original: readonly ImaEntry[]): number[] {
   const genuine = new Set(original.map(measured));
-  const flagged = new Set(replayIma(parsed).templateHashMismatches);
+  // A changed entry is detectable when its template hash does not match its data, or when its
+  // template hash reads as zero: IMA's violation record, whose data is not hashed and which extends
+  // PCR 10 with all-ones, so the replay no longer equals the quoted PCR 10 (a mutation that lands
+  // in a zero run can produce one).
+  const r = replayIma(parsed);
+  const flagged = new Set([...r.templateHashMismatches, ...r.violations]);
   return parsed.filter((e) => !genuine.has(measured(e)) && !flagged.has(e.index)).map((e) => e.index);
 }
 
