@@ -232,8 +232,8 @@ const measured = (e: ImaEntry) => `${toHex(e.templateHash)} ${toHex(templateHash
 /**
  * Entries of a damaged list that parsed: each one that is not one of the original measurements (in
  * what its template hash covers) must be reported by replayIma as a template-hash mismatch or a
- * violation. Not by
- * index: a damaged length can make one entry swallow the next, shifting the genuine ones after it.
+ * violation. Not by index: a damaged length can make one entry swallow the next, shifting the
+ * genuine ones after it.
  */
 function unflaggedChanges(parsed: readonly ImaEntry[], original: readonly ImaEntry[]): number[] {
   const genuine = new Set(original.map(measured));
