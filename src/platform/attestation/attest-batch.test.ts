@@ -9,7 +9,7 @@ import { KIND } from '../model/keys.js';
 import type { VirtualMachine } from '../model/types.js';
 import type { WriteOp } from '../store/store.js';
 import { VTPM_STATE_KIND } from '../vtpm/service.js';
-import { harness, registerTrustedLaunch, type Harness } from '../test-support/harness.js';
+import { harness, trustedLaunchCluster, type Harness } from '../test-support/harness.js';
 import type { AttestationRecord } from './types.js';
 
 let h: Harness;
@@ -26,11 +26,7 @@ beforeAll(async () => {
     commits.push(ops);
     return commit(ops);
   };
-  await registerTrustedLaunch(h);
-  await h.platform.resourceGroups.createOrUpdate(h.sub, 'rg', 'eastus');
-  await h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1 }] });
-  await h.pass(200);
-  await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 3, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
+  await trustedLaunchCluster(h, { tl: { count: 3, enableVTPM: true, enableSecureBoot: true } });
   await h.pass(300);
   await h.platform.attestation!.settled();
 }, 60_000);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, policyHash, policyText, verify, type UntrustedEvidence } from '../../attestation/index.js';
 import { KIND } from '../model/keys.js';
 import type { VirtualMachine } from '../model/types.js';
-import { harness, registerTrustedLaunch, type Harness } from '../test-support/harness.js';
+import { harness, trustedLaunchCluster, type Harness } from '../test-support/harness.js';
 import { activateCredential, quotePcrs, readVtpmIdentity } from './agent.js';
 import type { AttestationService } from './service.js';
 import type { AttestationRecord } from './types.js';
@@ -43,11 +43,7 @@ const nonceFindings = (r: { findings: readonly { id: string }[] }) => r.findings
 
 beforeAll(async () => {
   h = await harness({ bootVms: true });
-  await registerTrustedLaunch(h);
-  await h.platform.resourceGroups.createOrUpdate(h.sub, 'rg', 'eastus');
-  await h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1 }] });
-  await h.pass(200);
-  await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 1, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
+  await trustedLaunchCluster(h, { tl: { count: 1, enableVTPM: true, enableSecureBoot: true } });
   await h.pass(300);
   svc = h.platform.attestation!;
   await svc.settled();

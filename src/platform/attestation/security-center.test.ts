@@ -11,7 +11,7 @@ import { DomainError } from '../errors.js';
 import { KIND } from '../model/keys.js';
 import type { VirtualMachine } from '../model/types.js';
 import type { WriteOp } from '../store/store.js';
-import { harness, registerTrustedLaunch, type Harness } from '../test-support/harness.js';
+import { harness, trustedLaunchCluster, type Harness } from '../test-support/harness.js';
 import { VTPM_STATE_KIND } from '../vtpm/service.js';
 import { alertKey, type SecurityAlert } from './alerts.js';
 import type { AttestationRecord } from './types.js';
@@ -45,11 +45,7 @@ async function notFoundThere(p: Promise<unknown>): Promise<void> {
 
 beforeAll(async () => {
   h = await harness({ bootVms: true });
-  await registerTrustedLaunch(h);
-  await h.platform.resourceGroups.createOrUpdate(h.sub, 'rg', 'eastus');
-  await h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1 }] });
-  await h.pass(200);
-  await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 1, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
+  await trustedLaunchCluster(h, { tl: { count: 1, enableVTPM: true, enableSecureBoot: true } });
   await pass(300);
   const v = (await h.store.list<VirtualMachine>(KIND.vm)).find((x) => x.value.computerName.startsWith('aks-tl-'))!;
   vmKey = v.key;

@@ -10,7 +10,7 @@ import { KIND } from '../model/keys.js';
 import type { Node } from '../kube/types.js';
 import { clusterKeyOfPool } from '../reconcile/agent-pool.js';
 import type { VirtualMachine } from '../model/types.js';
-import { harness, registerTrustedLaunch, type Harness } from '../test-support/harness.js';
+import { harness, trustedLaunchCluster, type Harness } from '../test-support/harness.js';
 import { VTPM_STATE_KIND } from '../vtpm/service.js';
 import type { SecurityAlert } from './alerts.js';
 import type { AttestationBinding, AttestationRecord } from './types.js';
@@ -29,12 +29,7 @@ async function pass(ms: number, step?: number): Promise<void> {
 
 beforeAll(async () => {
   h = await harness({ bootVms: true });
-  await registerTrustedLaunch(h);
-  await h.platform.resourceGroups.createOrUpdate(h.sub, 'rg', 'eastus');
-  await h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1 }] });
-  await h.pass(200);
-  await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 2, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
-  await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'sbonly', { count: 1, securityProfile: { enableVTPM: false, enableSecureBoot: true } });
+  await trustedLaunchCluster(h, { tl: { count: 2, enableVTPM: true, enableSecureBoot: true }, sbonly: { count: 1, enableVTPM: false, enableSecureBoot: true } });
   await pass(300);
 }, 60_000);
 

@@ -16,7 +16,7 @@ import { ima, parseEventLog, replay } from '../../eventlog/index.js';
 import { pcrSelection } from '../../tpm/types/pcr.js';
 import { KIND } from '../model/keys.js';
 import type { VirtualMachine } from '../model/types.js';
-import { harness, registerTrustedLaunch, type Harness } from '../test-support/harness.js';
+import { harness, trustedLaunchCluster, type Harness } from '../test-support/harness.js';
 import { vmKeyOf } from './service.js';
 
 let h: Harness;
@@ -35,11 +35,7 @@ async function tpmPcrs(vm: VirtualMachine): Promise<Map<number, Map<number, Uint
 
 beforeAll(async () => {
   h = await harness({ bootVms: true });
-  await registerTrustedLaunch(h);
-  await h.platform.resourceGroups.createOrUpdate(h.sub, 'rg', 'eastus');
-  await h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1 }] });
-  await h.pass(200);
-  await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', 'tl', { count: 2, securityProfile: { enableVTPM: true, enableSecureBoot: true } });
+  await trustedLaunchCluster(h, { tl: { count: 2, enableVTPM: true, enableSecureBoot: true } });
   await h.pass(300);
 }, 60_000);
 

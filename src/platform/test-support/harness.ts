@@ -39,3 +39,16 @@ export async function registerTrustedLaunch(h: Harness): Promise<void> {
   await h.platform.registrations.registerProvider(h.sub, 'Microsoft.ContainerService');
   await h.pass(100);
 }
+
+/**
+ * The document's set-up in a harness: TrustedLaunchPreview registered and propagated, group `rg`
+ * and cluster `c` with its one-node System pool `nodepool1`; then each of `pools` created (the
+ * caller lets them boot).
+ */
+export async function trustedLaunchCluster(h: Harness, pools: Record<string, { count: number; enableVTPM: boolean; enableSecureBoot: boolean }> = {}): Promise<void> {
+  await registerTrustedLaunch(h);
+  await h.platform.resourceGroups.createOrUpdate(h.sub, 'rg', 'eastus');
+  await h.platform.clusters.createOrUpdate(h.sub, 'rg', 'c', { location: 'eastus', agentPoolProfiles: [{ name: 'nodepool1', count: 1 }] });
+  await h.pass(200);
+  for (const [name, { count, ...securityProfile }] of Object.entries(pools)) await h.platform.agentPools.createOrUpdate(h.sub, 'rg', 'c', name, { count, securityProfile });
+}
