@@ -62,7 +62,6 @@ function truncations(full: Uint8Array, log: TcgEventLog, offsets: readonly numbe
     let k = 0; // records that start inside the prefix
     while (k < starts.length && starts[k]! < n) k++;
     const prefix = full.subarray(0, n);
-    const t = performance.now();
     let r: 'ok' | WireError;
     try {
       r = exercise(prefix);
@@ -70,7 +69,6 @@ function truncations(full: Uint8Array, log: TcgEventLog, offsets: readonly numbe
       bad.push(`${n}: threw ${String(e)}`);
       continue;
     }
-    if (performance.now() - t > 1000) bad.push(`${n}: took ${performance.now() - t} ms`);
     if (n > 0 && starts[k] === n) {
       // A record boundary: exactly the first k records, where they were.
       if (r !== 'ok') bad.push(`${n}: boundary after ${k} records gave ${r.message}`);
@@ -177,11 +175,10 @@ describe('TCG event log parser under hostile input', () => {
         new DataView(x.buffer).setUint32(sizeAt, size, true);
         expect(new DataView(x.buffer).getUint32(sizeAt, true)).toBe(size);
         const before = process.memoryUsage().arrayBuffers;
-        const t = performance.now();
+        // Refused without allocating the announced size (a hang is the test timeout's to catch: speed
+        // belongs to the benchmarks, not to assertions here).
         const e = exercise(x);
-        const ms = performance.now() - t;
         expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(1 << 20);
-        expect(ms).toBeLessThan(200);
         expect(e).toBeInstanceOf(WireError);
         expect((e as WireError).offset).toBe(sizeAt);
         expect((e as WireError).message).toBe(`TCG event log[3]: truncated: eventSize ${size} exceeds the 24 bytes left (at offset ${sizeAt})`);
