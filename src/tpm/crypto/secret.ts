@@ -59,12 +59,14 @@ export function encryptSecret(pub: TPMT_PUBLIC, label: SecretLabel, seed?: Uint8
 }
 
 /**
- * Recover a seed encrypted to a key whose private part is `key` (RSA) or scalar `d` (ECC).
+ * Recover a seed encrypted to a key whose private part is `key` (RSA) or scalar `d` (ECC: the
+ * ECDH runs on d directly, so no KeyObject need be imported — ≈70 µs per P-256 key).
  * Throws on any malformed or undecryptable input; callers map that to TPM_RC_VALUE/ECC_POINT.
  */
-export function decryptSecret(pub: TPMT_PUBLIC, priv: { key: KeyObject; d?: Uint8Array }, label: SecretLabel, encrypted: Uint8Array): Uint8Array {
+export function decryptSecret(pub: TPMT_PUBLIC, priv: { readonly key?: KeyObject; readonly d?: Uint8Array }, label: SecretLabel, encrypted: Uint8Array): Uint8Array {
   const nameAlg = pub.nameAlg;
   if (pub.type === TPM_ALG.RSA) {
+    if (!priv.key) throw new RangeError('an RSA secret needs the private key');
     const out = privateDecrypt(
       { key: priv.key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hashById(nameAlg)!.nodeName!, oaepLabel: labelZ(label) },
       encrypted,
@@ -77,8 +79,9 @@ export function decryptSecret(pub: TPMT_PUBLIC, priv: { key: KeyObject; d?: Uint
     const qe = TPMS_ECC_POINT.decode(r);
     r.expectEnd('TPMS_ECC_POINT');
     if (qe.x.length > c.size || qe.y.length > c.size) throw new RangeError('ephemeral point coordinate too large');
+    if (!priv.d) throw new RangeError('an ECC secret needs the private scalar');
     const ecdh = createECDH(c.openssl);
-    ecdh.setPrivateKey(Buffer.from(pad(priv.d!, c.size)));
+    ecdh.setPrivateKey(Buffer.from(pad(priv.d, c.size)));
     const z = new Uint8Array(ecdh.computeSecret(Buffer.from(concat(new Uint8Array([4]), pad(qe.x, c.size), pad(qe.y, c.size)))));
     return kdfe(nameAlg, z, label, pad(qe.x, c.size), pad(pub.unique.x, c.size), hashSize(nameAlg) * 8);
   }

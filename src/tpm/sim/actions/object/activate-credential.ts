@@ -20,7 +20,7 @@ export const activateCredential = action(TPM2_ActivateCredential, ({ entities },
   }
   let seed: Uint8Array;
   try {
-    seed = decryptSecret(pub, { key: privateKeyOf(key), d: key.sensitive.sensitive }, 'IDENTITY', secret);
+    seed = decryptSecret(pub, pub.type === TPM_ALG.RSA ? { key: privateKeyOf(key) } : { d: key.sensitive.sensitive }, 'IDENTITY', secret);
   } catch {
     paramError(pub.type === TPM_ALG.ECC ? TPM_RC.ECC_POINT : TPM_RC.VALUE, 2, 'secret does not decrypt');
   }

@@ -31,7 +31,7 @@ export const startAuthSession = action(TPM2_StartAuthSession, ({ tpm, entities }
     }
     if (encryptedSalt.length === 0) paramError(TPM_RC.VALUE, 2, 'salt missing');
     try {
-      salt = decryptSecret(pub, { key: privateKeyOf(key), d: key.sensitive.sensitive }, 'SECRET', encryptedSalt);
+      salt = decryptSecret(pub, pub.type === TPM_ALG.RSA ? { key: privateKeyOf(key) } : { d: key.sensitive.sensitive }, 'SECRET', encryptedSalt);
     } catch {
       paramError(pub.type === TPM_ALG.ECC ? TPM_RC.ECC_POINT : TPM_RC.VALUE, 2, 'salt does not decrypt');
     }
