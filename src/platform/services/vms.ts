@@ -12,8 +12,8 @@ import { KIND, ids, keys, parseComputerName } from '../model/keys.js';
 import type { AgentPool, Operation, ScaleSet, VirtualMachine } from '../model/types.js';
 import { dueAt } from '../reconcile/vm-stages.js';
 import { TAMPER_KIND, type Tamper, type TamperComponent } from '../boot/tamper.js';
-import { StoreConflictError, type WriteOp } from '../store/store.js';
-import { poolBusy } from './busy.js';
+import type { WriteOp } from '../store/store.js';
+import { admit, poolBusy } from './busy.js';
 import type { PlatformContext } from './context.js';
 import { OperationService } from './operations.js';
 
@@ -34,8 +34,6 @@ export interface BootRecord {
 }
 
 export const BOOT_RECORD_KIND = 'bootRecord';
-/** How often a single VM's reimage tries its drain when the drain's compare-and-swap conflicts. */
-const DRAIN_ATTEMPTS = 5;
 export const EVENT_LOG_KIND = 'tcgEventLog';
 export const IMA_LOG_KIND = 'imaLog';
 
@@ -100,22 +98,15 @@ export class VmService {
    * Issue 9: "Reimage cordons and drains a node first" — the pool reconciler's drain hook, called
    * here for a single VM. No hook (no Kubernetes layer) or no Node: nothing to do. The drain
    * commits with compare-and-swap; a pod or node written meanwhile (a kubelet status update) makes
-   * it conflict, so it is tried again on the fresh cache; if it still cannot drain, the reimage is
-   * refused (409) rather than run on an undrained node. (Should the VM's own write below then
+   * it conflict, so `admit` tries it again on the fresh cache and, if it keeps conflicting, refuses
+   * the reimage (409) rather than run it on an undrained node. (Should the VM's own write below then
    * conflict, the node stays cordoned until the VM next boots.)
    */
   private async drain(vm: VirtualMachine): Promise<void> {
     const hook = this.ctx.hooks.drainVm;
-    if (!hook) return;
-    for (let attempt = 1; attempt <= DRAIN_ATTEMPTS; attempt++) {
-      try {
-        if (await hook(vm, 'Reimage')) return;
-        break;
-      } catch (e) {
-        if (!(e instanceof StoreConflictError)) throw e;
-      }
+    if (hook && !(await admit(() => hook(vm, 'Reimage')))) {
+      throw conflict('OperationNotAllowed', `Operation 'reimage' is not allowed on VM '${vm.computerName}' since its node could not be drained yet. Try again later.`);
     }
-    throw conflict('OperationNotAllowed', `Operation 'reimage' is not allowed on VM '${vm.computerName}' since its node could not be drained yet. Try again later.`);
   }
 
   /** Record a tamper; it takes effect at the VM's next boot. */
